@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+from viewflow.contrib.auth import AuthViewset
+from viewflow.urls import Application, Site
+from viewflow.workflow.flow.viewset import WorkflowAppViewset
+
+from notifications.api import NotificationViewSet
+from notifications.views import InboxView, MarkReadView
+from workflows import registry
+from workflows.api import DeadlineViewSet
+from workflows.roles import is_staff_member
+from workflows.views import DeadlineListView, healthz
+
+
+class DeadlinesApp(Application):
+    title = _("Theo dõi thời hạn")
+    icon = "schedule"
+    app_name = "deadlines"
+    permission = is_staff_member
+    index_path = path("", DeadlineListView.as_view(), name="index")
+
+
+def _site() -> Site:
+    viewsets = []
+    if registry.flow_viewsets:
+        viewsets.append(WorkflowAppViewset(flow_viewsets=list(registry.flow_viewsets)))
+    viewsets.append(DeadlinesApp())
+    return Site(title=_("Một cửa Sở KH&CN"), viewsets=viewsets)
+
+
+router = DefaultRouter()
+router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", AuthViewset(with_profile_view=False).urls),
+    path("api/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("thong-bao/", InboxView.as_view(), name="notification-inbox"),
+    path("thong-bao/<int:pk>/da-doc/", MarkReadView.as_view(), name="notification-read"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", _site().urls),
+]

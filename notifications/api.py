@@ -1,0 +1,32 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .models import Notification
+from .services import notification_mark_read
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "subject", "body", "link", "created_at", "read_at"]
+
+
+class NotificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The caller's own in-app notifications."""
+
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        return Notification.objects.filter(
+            recipient=self.request.user, channel=Notification.Channel.IN_APP
+        ).order_by("-created_at", "-id")
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"], url_path="read")
+    def mark_read(self, request, pk=None):
+        notification = notification_mark_read(notification=self.get_object(), user=request.user)
+        return Response(self.get_serializer(notification).data)

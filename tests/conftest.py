@@ -1,0 +1,113 @@
+"""Shared fixtures. PostgreSQL and Redis tests are skipped with a visible reason where
+those servers are not configured; under CI (MOTCUA_REQUIRE_SERVICES=1) they must run."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from workflows import calendar
+from workflows.models import DayUnit, LadderStep, Procedure, ProcedureVersion, TimeLimitRule
+
+REQUIRE_SERVICES = os.environ.get("MOTCUA_REQUIRE_SERVICES") == "1"
+
+
+def _on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def _on_redis() -> bool:
+    return settings.CELERY_BROKER_URL.startswith("redis://")
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = {
+        "postgres": (_on_postgres(), "needs PostgreSQL row locks: set DATABASE_URL"),
+        "redis": (_on_redis(), "needs a live Redis and a Celery worker: set CELERY_BROKER_URL"),
+    }
+    for item in items:
+        for marker, (available, reason) in missing.items():
+            if marker in item.keywords and not available:
+                if REQUIRE_SERVICES:
+                    raise pytest.UsageError(f"{item.nodeid}: {reason} (required under CI)")
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    calendar.invalidate_cache()
+    yield
+    calendar.invalidate_cache()
+
+
+def make_user(username: str, *roles: str, division=None, **extra):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(
+        username=username,
+        password="x-test-pass",  # noqa: S106
+        email=extra.pop("email", f"{username}@example.vn"),
+        division=division,
+        **extra,
+    )
+    for role in roles:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+@pytest.fixture
+def version(db):
+    """A procedure with a 5-working-day check and a three-rung ladder."""
+    procedure = Procedure.objects.create(code="TEST-01", name_vi="Thủ tục thử nghiệm")
+    v = ProcedureVersion.objects.create(
+        procedure=procedure,
+        label="2024",
+        applies_from=date(2024, 1, 1),
+        legal_basis="Điều 29 Nghị định số 142/2020/NĐ-CP",
+    )
+    TimeLimitRule.objects.create(
+        version=v,
+        stage="check",
+        name="Kiểm tra tính đầy đủ",
+        amount=5,
+        unit=DayUnit.WORKING,
+        legal_basis="Điểm a khoản 4 Điều 29 NĐ 142/2020",
+        max_extension=5,
+    )
+    TimeLimitRule.objects.create(
+        version=v,
+        stage="issue",
+        name="Cấp giấy phép",
+        amount=25,
+        unit=DayUnit.CALENDAR,
+        legal_basis="Điểm b khoản 4 Điều 29 NĐ 142/2020",
+    )
+    LadderStep.objects.create(
+        version=v,
+        kind="reminder",
+        offset=-2,
+        recipient="owner",
+        template="deadline_reminder",
+        channels=["email", "in_app"],
+    )
+    LadderStep.objects.create(
+        version=v,
+        kind="escalation",
+        offset=0,
+        recipient="division_head",
+        template="deadline_due_today",
+        channels=["email"],
+    )
+    LadderStep.objects.create(
+        version=v,
+        kind="escalation",
+        offset=1,
+        recipient="director",
+        template="deadline_overdue",
+        channels=["email", "in_app"],
+    )
+    return v

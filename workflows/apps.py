@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkflowsConfig(AppConfig):
+    name = "workflows"
+    verbose_name = _("Quy trình và thời hạn")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (calendar cache invalidation)

@@ -1,0 +1,38 @@
+"""The append-only audit trail of cases."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
+
+from .models import AuditEntry
+
+
+def audit_record(
+    *,
+    case: Model,
+    actor,
+    action: str,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    ip: str | None = None,
+    data: dict | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(case),
+        object_id=str(case.pk),
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        from_state=from_state or "",
+        to_state=to_state or "",
+        note=note or "",
+        ip=ip or None,
+        data=data or {},
+    )
+
+
+def audit_trail(case: Model) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(case), object_id=str(case.pk)
+    ).select_related("actor")

@@ -1,0 +1,133 @@
+"""Services of the deadline ledger: open, reschedule, pause, close, cancel, reassign."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.utils import timezone
+
+from .calendar import add_working_days
+from .models import Deadline, LadderStep, ProcedureVersion
+
+
+def ladder_for(deadline: Deadline, steps: Sequence[LadderStep] | None = None) -> list[LadderStep]:
+    """The ladder steps that apply to a deadline, in firing order."""
+    if steps is None:
+        if deadline.procedure_version_id is None:
+            return []
+        steps = LadderStep.objects.filter(version_id=deadline.procedure_version_id)
+    return sorted(
+        (s for s in steps if not s.deadline_kind or s.deadline_kind == deadline.kind),
+        key=lambda s: (s.offset, s.pk or 0),
+    )
+
+
+def step_date(due_date: date, step: LadderStep) -> date:
+    return add_working_days(due_date, step.offset)
+
+
+def next_action_on(deadline: Deadline, steps: Sequence[LadderStep]) -> date | None:
+    if deadline.state != Deadline.State.OPEN or deadline.paused:
+        return None
+    if deadline.escalation_level < len(steps):
+        return step_date(deadline.due_date, steps[deadline.escalation_level])
+    return None
+
+
+def deadline_open(
+    *,
+    case: Model,
+    kind: str,
+    due_date: date,
+    title: str,
+    procedure_version: ProcedureVersion | None = None,
+    procedure_code: str = "",
+    dossier_code: str = "",
+    owner_user=None,
+    owner_group=None,
+    owner_division=None,
+) -> Deadline:
+    deadline = Deadline(
+        content_type=ContentType.objects.get_for_model(case),
+        object_id=str(case.pk),
+        kind=kind,
+        due_date=due_date,
+        title=title[:300],
+        procedure_version=procedure_version,
+        procedure_code=procedure_code
+        or (procedure_version.procedure.code if procedure_version else ""),
+        dossier_code=dossier_code,
+        owner_user=owner_user,
+        owner_group=owner_group,
+        owner_division=owner_division or getattr(owner_user, "division", None),
+    )
+    deadline.next_action_on = next_action_on(deadline, ladder_for(deadline))
+    deadline.save()
+    return deadline
+
+
+def deadline_reschedule(*, deadline: Deadline, due_date: date) -> Deadline:
+    """Move the due date. The ladder starts again for the new date."""
+    if deadline.due_date != due_date:
+        deadline.due_date = due_date
+        deadline.escalation_level = 0
+    deadline.next_action_on = next_action_on(deadline, ladder_for(deadline))
+    deadline.save(update_fields=["due_date", "escalation_level", "next_action_on", "paused"])
+    return deadline
+
+
+def deadline_set_paused(*, deadline: Deadline, paused: bool) -> Deadline:
+    deadline.paused = paused
+    deadline.next_action_on = next_action_on(deadline, ladder_for(deadline))
+    deadline.save(update_fields=["paused", "next_action_on"])
+    return deadline
+
+
+def deadline_close(*, deadline: Deadline, on: date | None = None) -> Deadline:
+    """The obligation is done: met if on or before the due date, missed after it."""
+    if deadline.state != Deadline.State.OPEN:
+        return deadline
+    on = on or timezone.localdate()
+    deadline.state = Deadline.State.MET if on <= deadline.due_date else Deadline.State.MISSED
+    deadline.closed_on = on
+    deadline.paused = False
+    deadline.next_action_on = None
+    deadline.save(update_fields=["state", "closed_on", "paused", "next_action_on"])
+    return deadline
+
+
+def deadline_cancel(*, deadline: Deadline, on: date | None = None) -> Deadline:
+    if deadline.state != Deadline.State.OPEN:
+        return deadline
+    deadline.state = Deadline.State.CANCELLED
+    deadline.closed_on = on or timezone.localdate()
+    deadline.next_action_on = None
+    deadline.save(update_fields=["state", "closed_on", "next_action_on"])
+    return deadline
+
+
+def deadline_reassign(
+    *, deadline: Deadline, owner_user=None, owner_group=None, owner_division=None
+):
+    deadline.owner_user = owner_user
+    deadline.owner_group = owner_group
+    deadline.owner_division = owner_division or getattr(owner_user, "division", None)
+    deadline.save(update_fields=["owner_user", "owner_group", "owner_division"])
+    return deadline
+
+
+def deadlines_for_case(case: Model):
+    return Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(case), object_id=str(case.pk)
+    ).select_related("owner_user", "owner_division", "owner_group")
+
+
+def deadlines_close_for_case(*, case: Model, kind: str, on: date | None = None) -> int:
+    """Close every open row of `kind` on a case; returns how many were closed."""
+    rows = list(deadlines_for_case(case).filter(kind=kind, state=Deadline.State.OPEN))
+    for row in rows:
+        deadline_close(deadline=row, on=on)
+    return len(rows)
