@@ -68,7 +68,7 @@ def parse_args() -> argparse.Namespace:
 ARGS = parse_args()
 
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-os.environ["CELERY_BROKER_URL"] = "memory://"  # never a real broker (see the docstring)
+os.environ["CELERY_BROKER_URL"] = "memory://localhost/"  # never a real broker (see the docstring)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
@@ -98,9 +98,18 @@ def ensure_database(url: str) -> tuple[str, bool]:
         return name, True
 
 
+def _db_name(url: str) -> str:
+    import environ
+
+    return environ.Env.db_url_config(url)["NAME"]
+
+
+if "bench" not in _db_name(os.environ["DATABASE_URL"]) and not ARGS.allow_any_db:
+    sys.exit(
+        f"refusing to load benchmark rows into {_db_name(os.environ['DATABASE_URL'])!r}; "
+        "use a database whose name contains 'bench', or --allow-any-db"
+    )
 DB_NAME, DB_CREATED = ensure_database(os.environ["DATABASE_URL"])
-if "bench" not in DB_NAME and not ARGS.allow_any_db:
-    sys.exit(f"refusing to load benchmark rows into {DB_NAME!r}; use --allow-any-db")
 
 import django  # noqa: E402
 
@@ -311,15 +320,18 @@ def claim_queryset(today: date, batch_size: int, skip=frozenset()):
     )
 
 
-def explain_first_batch() -> tuple[str, float | None]:
-    with transaction.atomic():
-        plan = claim_queryset(ARGS.date, ARGS.batch_size).explain(analyze=True, buffers=True)
-        transaction.set_rollback(True)
-    exec_ms = None
-    for line in plan.splitlines():
-        if line.startswith("Execution Time:"):
-            exec_ms = float(line.split(":")[1].split()[0])
-    return plan, exec_ms
+def explain_first_batch(runs: int = 5) -> tuple[str, list[float]]:
+    """EXPLAIN (ANALYZE, BUFFERS) of the first batch, `runs` times after a warm-up, each
+    rolled back. Returns the last plan and the server's execution times (ms)."""
+    plan, times = "", []
+    for _ in range(runs + 1):
+        with transaction.atomic():
+            plan = claim_queryset(ARGS.date, ARGS.batch_size).explain(analyze=True, buffers=True)
+            transaction.set_rollback(True)
+        for line in plan.splitlines():
+            if line.startswith("Execution Time:"):
+                times.append(float(line.split(":")[1].split()[0]))
+    return plan, times[1:]
 
 
 def time_first_batch(repeats: int) -> list[float]:
@@ -476,12 +488,18 @@ def main() -> None:
     print("(a) claim query — Deadline.objects.select_for_update(skip_locked=True, of=('self',))")
     print("    .filter(state='open', next_action_on__lte=today).exclude(pk__in=skip)")
     print(f"    .select_related('owner_user').order_by('next_action_on', 'pk')[:{ARGS.batch_size}]")
-    plan, exec_ms = explain_first_batch()
-    print("  EXPLAIN (ANALYZE, BUFFERS) of the first batch:")
+    plan, exec_times = explain_first_batch()
+    exec_ms = statistics.median(exec_times) if exec_times else None
+    print("  EXPLAIN (ANALYZE, BUFFERS) of the first batch (last of 5 warm runs):")
     for line in plan.splitlines():
         print(f"    {line}")
     uses_index = PARTIAL_INDEX in plan
     print(f"  partial index {PARTIAL_INDEX} used: {'YES' if uses_index else 'NO'}")
+    if exec_times:
+        print(
+            f"  server execution time of the first batch: median {exec_ms:.2f} ms, "
+            f"min {min(exec_times):.2f} ms, max {max(exec_times):.2f} ms"
+        )
     first = time_first_batch(ARGS.repeats)
     print(
         f"  first batch of {ARGS.batch_size} through the ORM ({ARGS.repeats} runs, each "
@@ -538,7 +556,7 @@ def main() -> None:
     print(f"  ledger rows / due rows            {counts['rows']:,} / {counts['due']:,}")
     print(f"  partial index used by the claim   {'yes' if uses_index else 'NO'}")
     if exec_ms is not None:
-        print(f"  claim, first batch (server)       {exec_ms:.2f} ms  (EXPLAIN ANALYZE)")
+        print(f"  claim, first batch (server)       {exec_ms:.2f} ms  (EXPLAIN ANALYZE, median)")
     print(f"  claim, first batch (ORM wall)     {statistics.median(first):.2f} ms  (median)")
     print(
         f"  claim, all {every['claimed']:,} in {every['batches']} batches  "

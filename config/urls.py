@@ -19,7 +19,12 @@ class DeadlinesApp(Application):
     title = _("Theo dõi thời hạn")
     icon = "schedule"
     app_name = "deadlines"
-    permission = is_staff_member
+
+    @staticmethod
+    def permission(user) -> bool:
+        # anonymous visitors reach the view, which sends them to the login page
+        return not user.is_authenticated or is_staff_member(user)
+
     index_path = path("", DeadlineListView.as_view(), name="index")
 
 

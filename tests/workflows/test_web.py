@@ -1,0 +1,112 @@
+"""Pages and API of the engine: who may see what, and at what query cost."""
+
+from datetime import date
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+
+from notifications.models import Notification
+from notifications.services import notifications_enqueue
+from tests.conftest import make_user
+from workflows.models import Deadline, Division
+
+pytestmark = pytest.mark.django_db
+
+
+def _deadlines(n, owner, division):
+    ct = ContentType.objects.get_for_model(Division)
+    Deadline.objects.bulk_create(
+        Deadline(
+            content_type=ct,
+            object_id=str(i),
+            kind="check",
+            procedure_code="TEST-01",
+            dossier_code=f"HS-{i:05d}",
+            title="Kiểm tra",
+            owner_user=owner,
+            owner_division=division,
+            due_date=date(2024, 2, 1),
+        )
+        for i in range(n)
+    )
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "cache": "ok"}
+
+
+def test_staff_login_page_is_vietnamese(client):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert "Đăng nhập" in response.content.decode()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/deadlines/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_applicant_cannot_see_the_ledger(client):
+    client.force_login(make_user("citizen", "applicant"))
+    assert client.get("/deadlines/").status_code == 403
+    assert client.get("/api/deadlines/").status_code == 403
+
+
+@pytest.mark.parametrize("n", [10, 300])
+def test_ledger_page_costs_the_same_queries_for_10_or_300_rows(
+    client, n, django_assert_max_num_queries
+):
+    division = Division.objects.create(code="cn", name="Phòng Công nghệ")
+    user = make_user("head", "head_of_division", division=division)
+    _deadlines(n, user, division)
+    client.force_login(user)
+    client.get("/deadlines/?view=all")  # warm the calendar
+    with django_assert_max_num_queries(12):
+        response = client.get("/deadlines/?view=overdue")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "HS-00000" in body and "Phòng Công nghệ" in body
+    with django_assert_max_num_queries(12):
+        api = client.get("/api/deadlines/?view=overdue")
+    assert api.json()["count"] == n
+
+
+def test_in_app_notifications_are_listed_for_their_user_only(client):
+    me, other = make_user("me", "specialist"), make_user("other", "specialist")
+    for user, key in ((me, "a"), (other, "b")):
+        notifications_enqueue(
+            recipients=[user],
+            template="deadline_reminder",
+            context={"dossier_code": f"HS-{key}", "due_date": "19/02/2024"},
+            channels=["in_app"],
+            key=key,
+        )
+    client.force_login(me)
+    page = client.get("/thong-bao/").content.decode()
+    assert "HS-a" in page and "HS-b" not in page
+    items = client.get("/api/notifications/").json()["results"]
+    assert [i["subject"] for i in items] == ["Nhắc việc: hồ sơ HS-a đến hạn ngày 19/02/2024"]
+    mine = Notification.objects.get(recipient=me)
+    theirs = Notification.objects.get(recipient=other)
+    assert client.post(f"/thong-bao/{theirs.pk}/da-doc/").status_code == 404
+    assert client.post(f"/api/notifications/{mine.pk}/read/").json()["read_at"]
+
+
+def test_openapi_schema_and_docs(client):
+    client.force_login(make_user("officer", "one_stop_officer"))
+    assert client.get("/api/schema/").status_code == 200
+    assert client.get("/api/docs/").status_code == 200
+
+
+def test_seed_demo_is_idempotent(capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "giamdoc" in out and "motcua-demo-2024" in out
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.filter(username="giamdoc", groups__name="director").count() == 1
+    assert Division.objects.filter(name="Phòng Quản lý khoa học và công nghệ").count() == 1
