@@ -36,7 +36,7 @@ lint: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: setup
-	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py makemessages -l en --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "benchmarks/*"
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 bench: setup

@@ -553,24 +553,29 @@ def main() -> None:
 
     print()
     print("SUMMARY")
-    print(f"  ledger rows / due rows            {counts['rows']:,} / {counts['due']:,}")
-    print(f"  partial index used by the claim   {'yes' if uses_index else 'NO'}")
+    claim_all = f"claim, all {every['claimed']:,} in {every['batches']} batches"
+    dispatch = "stubbed (no-op)" if ARGS.dispatch == "stub" else "Celery memory:// broker"
+    rows = [
+        ("ledger rows / due rows", f"{counts['rows']:,} / {counts['due']:,}"),
+        ("partial index used by the claim", "yes" if uses_index else "NO"),
+    ]
     if exec_ms is not None:
-        print(f"  claim, first batch (server)       {exec_ms:.2f} ms  (EXPLAIN ANALYZE, median)")
-    print(f"  claim, first batch (ORM wall)     {statistics.median(first):.2f} ms  (median)")
-    print(
-        f"  claim, all {every['claimed']:,} in {every['batches']} batches  "
-        f"{every['claim_s'] * 1e3:.0f} ms  (no work, rolled back)"
-    )
-    print(f"  full sweep wall time              {sweep['wall_s']:.2f} s")
-    print(f"  steps fired / notifications       {sweep['fired']:,} / {sweep['notifications']:,}")
-    print(f"  throughput                        {rate:,.0f} rows/s")
-    print(
-        f"  dispatch                          "
-        f"{'stubbed (no-op)' if ARGS.dispatch == 'stub' else 'Celery memory:// broker'}"
-    )
-    print(f"  checks (fired = notified = due)   {'OK' if ok else 'MISMATCH'}")
-    print(f"  script total (incl. migrate {migrate_s:.1f} s)  {total_s:.1f} s")
+        rows.append(("claim, first batch (server)", f"{exec_ms:.2f} ms  (EXPLAIN ANALYZE, median)"))
+    rows += [
+        ("claim, first batch (ORM wall)", f"{statistics.median(first):.2f} ms  (median)"),
+        (claim_all, f"{every['claim_s'] * 1e3:.0f} ms  (no work, rolled back)"),
+        ("full sweep wall time", f"{sweep['wall_s']:.2f} s"),
+        ("steps fired / notifications", f"{sweep['fired']:,} / {sweep['notifications']:,}"),
+        (
+            "throughput",
+            f"{rate:,.0f} rows/s  ({sweep['wall_s'] / max(sweep['fired'], 1) * 1e3:.2f} ms/row)",
+        ),
+        ("dispatch", dispatch),
+        ("checks (fired = notified = due)", "OK" if ok else "MISMATCH"),
+        (f"script total (incl. migrate {migrate_s:.1f} s)", f"{total_s:.1f} s"),
+    ]
+    for label, value in rows:
+        print(f"  {label:38} {value}")
     if not ok:
         sys.exit(1)
 

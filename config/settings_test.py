@@ -19,5 +19,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+STATIC_ROOT = "/tmp/motcua-test-static"  # noqa: S108
+os.makedirs(STATIC_ROOT, exist_ok=True)
 # Tests run from a fresh clone; they must not touch a developer's var/ folder.
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/motcua-test-media")  # noqa: S108

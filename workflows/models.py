@@ -139,7 +139,7 @@ class TimeLimitRule(models.Model):
     stage = models.SlugField(_("bước"), max_length=60)
     name = models.CharField(_("tên thời hạn"), max_length=200)
     amount = models.PositiveIntegerField(_("số ngày"))
-    unit = models.CharField(_("đơn vị"), max_length=10, choices=DayUnit.choices)
+    unit = models.CharField(_("đơn vị tính"), max_length=10, choices=DayUnit.choices)
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300)
     max_extension = models.PositiveIntegerField(
         _("gia hạn tối đa"), default=0, help_text=_("Tính theo cùng đơn vị; 0 là không gia hạn.")
@@ -149,8 +149,8 @@ class TimeLimitRule(models.Model):
     )
 
     class Meta:
-        verbose_name = _("thời hạn")
-        verbose_name_plural = _("thời hạn")
+        verbose_name = _("quy định thời hạn")
+        verbose_name_plural = _("quy định thời hạn")
         ordering = ["version", "stage"]
         constraints = [models.UniqueConstraint(fields=["version", "stage"], name="uniq_rule_stage")]
 
@@ -311,8 +311,9 @@ class Deadline(CaseLinkMixin):
         ordering = ["due_date", "id"]
         indexes = [
             models.Index(fields=["due_date"], name="deadline_open_due", condition=Q(state="open")),
+            # (date, id) matches the sweep's ORDER BY, so a batch stops after LIMIT rows.
             models.Index(
-                fields=["next_action_on"],
+                fields=["next_action_on", "id"],
                 name="deadline_open_next_action",
                 condition=Q(state="open", next_action_on__isnull=False),
             ),
@@ -338,7 +339,7 @@ class LegalClock(CaseLinkMixin):
         Deadline, verbose_name=_("dòng sổ thời hạn"), on_delete=models.PROTECT, related_name="clock"
     )
     amount = models.PositiveIntegerField(_("số ngày"))
-    unit = models.CharField(_("đơn vị"), max_length=10, choices=DayUnit.choices)
+    unit = models.CharField(_("đơn vị tính"), max_length=10, choices=DayUnit.choices)
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300)
     started_on = models.DateField(_("bắt đầu tính từ sự kiện ngày"))
     state = models.CharField(_("tình trạng"), max_length=10, choices=State, default=State.RUNNING)

@@ -104,3 +104,10 @@ def test_sms_goes_through_the_logging_backend(caplog):
     with caplog.at_level("INFO"):
         assert notification_deliver(notification_id=pk) == "sent"
     assert "0912345678" in caplog.text
+
+
+def test_messages_follow_the_recipient_language():
+    user = make_user("u1", "specialist", language="en")
+    (pk,) = _enqueue(user, channels=("in_app",))
+    n = Notification.objects.get(pk=pk)
+    assert n.subject == "Reminder: dossier HS-9 is due on 19/02/2024"

@@ -110,3 +110,9 @@ def test_seed_demo_is_idempotent(capsys):
 
     assert get_user_model().objects.filter(username="giamdoc", groups__name="director").count() == 1
     assert Division.objects.filter(name="Phòng Quản lý khoa học và công nghệ").count() == 1
+
+
+def test_login_page_names_the_department(client):
+    body = client.get("/accounts/login/").content.decode()
+    assert "Hệ thống một cửa Sở Khoa học và Công nghệ" in body
+    assert "Demo suite" not in body and "Django Material" not in body
