@@ -1,4 +1,5 @@
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, viewsets
 
@@ -8,7 +9,7 @@ from .roles import is_staff_member
 
 
 class IsStaffMember(permissions.BasePermission):
-    message = "Chỉ cán bộ của Sở được xem sổ theo dõi thời hạn."
+    message = _("Chỉ cán bộ của Sở được xem sổ theo dõi thời hạn.")
 
     def has_permission(self, request, view) -> bool:
         return is_staff_member(request.user)

@@ -155,3 +155,26 @@ def test_audit_rows_cannot_be_updated_or_deleted_on_postgres():
         with pytest.raises((InternalError, ProgrammingError, IntegrityError)), transaction.atomic():
             attempt()
     assert AuditEntry.objects.get(pk=entry.pk).note == ""
+
+
+@pytest.mark.django_db
+def test_system_transition_skips_the_permission_check_and_names_no_actor():
+    case = transition_perform(
+        case=SampleCase.objects.create(code="HS-S"),
+        transition="accept",
+        actor=None,
+        system=True,
+        note="Tự động",
+    )
+    entry = audit_trail(case).get()
+    assert (case.status, entry.actor, entry.note) == ("accepted", None, "Tự động")
+
+
+def test_client_ip_ignores_forwarded_header_unless_trusted(rf, settings):
+    from workflows.http import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.1.1.1")
+    settings.TRUST_X_FORWARDED_FOR = False
+    assert client_ip(request) == "10.1.1.1"
+    settings.TRUST_X_FORWARDED_FOR = True
+    assert client_ip(request) == "203.0.113.9"
