@@ -59,6 +59,29 @@ def make_user(username: str, *roles: str, division=None, **extra):
     return user
 
 
+def bulk_deadlines(n: int, *, owner, division, due=lambda i: date(2024, 2, 1)) -> None:
+    """Insert n open ledger rows at once (for query-count tests)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflows.models import Deadline, Division
+
+    ct = ContentType.objects.get_for_model(Division)
+    Deadline.objects.bulk_create(
+        Deadline(
+            content_type=ct,
+            object_id=str(i),
+            kind="check",
+            procedure_code="TEST-01",
+            dossier_code=f"HS-{i:05d}",
+            title="Kiểm tra",
+            owner_user=owner(i),
+            owner_division=division,
+            due_date=due(i),
+        )
+        for i in range(n)
+    )
+
+
 @pytest.fixture
 def version(db):
     """A procedure with a 5-working-day check and a three-rung ladder."""

@@ -16,7 +16,7 @@ from notifications.models import Notification
 from notifications.tasks import sweep_deadlines
 from tests.conftest import make_user
 from workflows.ledger import deadline_open
-from workflows.models import Division, LadderStep, Procedure, ProcedureVersion
+from workflows.models import Division
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,24 +79,10 @@ def worker(tmp_path, settings):
 @pytest.mark.redis
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_worker_delivers_a_reminder_when_a_deadline_comes_due(worker, monkeypatch):
+def test_worker_delivers_a_reminder_when_a_deadline_comes_due(worker, monkeypatch, version):
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     division = Division.objects.create(code="cn", name="Phòng Công nghệ")
     owner = make_user("owner", "specialist", division=division, email="owner@example.vn")
-    version = ProcedureVersion.objects.create(
-        procedure=Procedure.objects.create(code="E2E", name_vi="Thủ tục E2E"),
-        label="2024",
-        applies_from=date(2024, 1, 1),
-        legal_basis="Thử nghiệm",
-    )
-    LadderStep.objects.create(
-        version=version,
-        kind="reminder",
-        offset=-2,
-        recipient="owner",
-        template="deadline_reminder",
-        channels=["email", "in_app"],
-    )
     deadline_open(
         case=division,
         kind="check",

@@ -3,9 +3,8 @@
 from datetime import date
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 
-from tests.conftest import make_user
+from tests.conftest import bulk_deadlines, make_user
 from workflows import selectors
 from workflows.calendar import add_working_days
 from workflows.ledger import deadline_close, deadline_open
@@ -15,31 +14,16 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2024, 3, 4)
 
 
-def _fill(n: int, users, division):
-    ct = ContentType.objects.get_for_model(Division)
-    rows = []
-    for i in range(n):
-        rows.append(
-            Deadline(
-                content_type=ct,
-                object_id=str(i),
-                kind="check",
-                procedure_code="TEST-01",
-                dossier_code=f"HS-{i:05d}",
-                title="Kiểm tra",
-                owner_user=users[i % len(users)],
-                owner_division=division,
-                due_date=date(2024, 2, 1 + i % 28) if i % 2 else date(2024, 3, 4 + i % 3),
-            )
-        )
-    Deadline.objects.bulk_create(rows)
-
-
 @pytest.mark.parametrize("n", [10, 1000])
 def test_selectors_cost_constant_queries(n, django_assert_num_queries):
     division = Division.objects.create(code="d1", name="Phòng thử nghiệm")
     users = [make_user(f"u{i}", "specialist", division=division) for i in range(5)]
-    _fill(n, users, division)
+    bulk_deadlines(
+        n,
+        owner=lambda i: users[i % len(users)],
+        division=division,
+        due=lambda i: date(2024, 2, 1 + i % 28) if i % 2 else date(2024, 3, 4 + i % 3),
+    )
     add_working_days(TODAY, 2)  # the calendar loads once per process, then costs nothing
     with django_assert_num_queries(1):
         overdue = list(selectors.deadlines_overdue(today=TODAY))

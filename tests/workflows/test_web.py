@@ -1,35 +1,14 @@
 """Pages and API of the engine: who may see what, and at what query cost."""
 
-from datetime import date
-
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from notifications.models import Notification
 from notifications.services import notifications_enqueue
-from tests.conftest import make_user
-from workflows.models import Deadline, Division
+from tests.conftest import bulk_deadlines, make_user
+from workflows.models import Division
 
 pytestmark = pytest.mark.django_db
-
-
-def _deadlines(n, owner, division):
-    ct = ContentType.objects.get_for_model(Division)
-    Deadline.objects.bulk_create(
-        Deadline(
-            content_type=ct,
-            object_id=str(i),
-            kind="check",
-            procedure_code="TEST-01",
-            dossier_code=f"HS-{i:05d}",
-            title="Kiểm tra",
-            owner_user=owner,
-            owner_division=division,
-            due_date=date(2024, 2, 1),
-        )
-        for i in range(n)
-    )
 
 
 def test_healthz(client):
@@ -61,7 +40,7 @@ def test_ledger_page_costs_the_same_queries_for_10_or_300_rows(
 ):
     division = Division.objects.create(code="cn", name="Phòng Công nghệ")
     user = make_user("head", "head_of_division", division=division)
-    _deadlines(n, user, division)
+    bulk_deadlines(n, owner=lambda i: user, division=division)
     client.force_login(user)
     client.get("/deadlines/?view=all")  # warm the calendar
     with django_assert_max_num_queries(12):
