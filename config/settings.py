@@ -109,6 +109,23 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 # Uploaded documents live outside the web root and are served only through views
 # that check permissions; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# --- Cache (rate limits) -------------------------------------------------------------
+# In-process by default; set CACHE_REDIS_URL in production so every web process shares it.
+CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}
+        if CACHE_REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Applicants' uploads: PDF, JPEG or PNG (checked by content), at most this many bytes.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# Public dossier lookup (/tra-cuu/): attempts allowed per client IP per window.
+LOOKUP_RATE_LIMIT = env.int("LOOKUP_RATE_LIMIT", default=10)
+LOOKUP_RATE_WINDOW_SECONDS = env.int("LOOKUP_RATE_WINDOW_SECONDS", default=60)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -171,6 +188,15 @@ CELERY_BEAT_SCHEDULE = {
     "fire-viewflow-timers": {
         "task": "workflows.fire_due_timers",
         "schedule": env.int("SWEEP_EVERY_SECONDS", default=60),
+    },
+    # idempotent daily checks, run often so a restart never skips a day
+    "permits-draft-apologies": {
+        "task": "permits.draft_apologies",
+        "schedule": env.int("DAILY_CHECK_EVERY_SECONDS", default=900),
+    },
+    "permits-expire": {
+        "task": "permits.expire_permits",
+        "schedule": env.int("DAILY_CHECK_EVERY_SECONDS", default=900),
     },
 }
 

@@ -9,6 +9,7 @@ from viewflow.workflow.flow.viewset import WorkflowAppViewset
 
 from notifications.api import NotificationViewSet
 from notifications.views import InboxView, MarkReadView
+from permits import api as permits_api
 from workflows import registry
 from workflows.api import DeadlineViewSet
 from workflows.roles import is_staff_member
@@ -32,6 +33,7 @@ def _site() -> Site:
     viewsets = []
     if registry.flow_viewsets:
         viewsets.append(WorkflowAppViewset(flow_viewsets=list(registry.flow_viewsets)))
+    viewsets.extend(registry.site_applications)
     viewsets.append(DeadlinesApp())
     return Site(title=_("Một cửa Sở KH&CN"), viewsets=viewsets)
 
@@ -39,6 +41,7 @@ def _site() -> Site:
 router = DefaultRouter()
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("notifications", NotificationViewSet, basename="notification")
+permits_api.register(router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -50,5 +53,6 @@ urlpatterns = [
     path("thong-bao/", InboxView.as_view(), name="notification-inbox"),
     path("thong-bao/<int:pk>/da-doc/", MarkReadView.as_view(), name="notification-read"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("permits.urls")),
     path("", _site().urls),
 ]

@@ -1,7 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _install_catalogue(sender, **kwargs) -> None:
+    from .catalogue import catalogue_install
+
+    catalogue_install()
 
 
 class PermitsConfig(AppConfig):
     name = "permits"
     verbose_name = _("Cấp phép bức xạ")
+
+    def ready(self) -> None:
+        from workflows import registry
+
+        from . import demo
+
+        # the catalogue entries are data every installation needs, not only the demo
+        post_migrate.connect(_install_catalogue, sender=self, dispatch_uid="permits-catalogue")
+        registry.demo_seeders.append(demo.seed_permits)

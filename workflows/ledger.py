@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.utils import timezone
 
-from .calendar import add_working_days
+from .calendar import add_days
 from .models import Deadline, LadderStep, ProcedureVersion
 
 
@@ -26,7 +26,7 @@ def ladder_for(deadline: Deadline, steps: Sequence[LadderStep] | None = None) ->
 
 
 def step_date(due_date: date, step: LadderStep) -> date:
-    return add_working_days(due_date, step.offset)
+    return add_days(due_date, step.offset, step.offset_unit)
 
 
 def next_action_on(deadline: Deadline, steps: Sequence[LadderStep]) -> date | None:

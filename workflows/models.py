@@ -109,6 +109,15 @@ class ProcedureVersion(models.Model):
     legal_basis = models.TextField(_("căn cứ pháp lý"))
     fees = models.JSONField(_("phí, lệ phí (đồng)"), default=dict, blank=True)
     documents = models.JSONField(_("thành phần hồ sơ"), default=list, blank=True)
+    parameters = models.JSONField(
+        _("tham số khác"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Các tham số không phải thời hạn, mỗi tham số kèm căn cứ pháp lý: "
+            '{"validity_years": {"value": 3, "legal_basis": "..."}}.'
+        ),
+    )
 
     class Meta:
         verbose_name = _("phiên bản thủ tục")
@@ -122,6 +131,16 @@ class ProcedureVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} ({self.label}, {self.applies_from:%d/%m/%Y})"
+
+    def param(self, key: str, default=None):
+        """The value of a non-time parameter (`parameters[key]["value"]`)."""
+        entry = (self.parameters or {}).get(key)
+        if isinstance(entry, dict):
+            return entry.get("value", default)
+        return default if entry is None else entry
+
+    def document(self, code: str) -> dict | None:
+        return next((d for d in self.documents or [] if d.get("code") == code), None)
 
     def rule(self, stage: str) -> TimeLimitRule:
         return self.time_limits.get(stage=stage)
@@ -168,8 +187,9 @@ class Recipient(models.TextChoices):
 class LadderStep(models.Model):
     """One rung of a procedure's reminder ladder or escalation chain.
 
-    The step fires on the deadline's due date moved by `offset` working days
-    (negative: before, positive: after).
+    The step fires on the deadline's due date moved by `offset` days in
+    `offset_unit` (negative: before, positive: after). Working days suit officers'
+    steps; calendar days suit long periods such as a permit's expiry (T-90 days).
     """
 
     class Kind(models.TextChoices):
@@ -189,7 +209,10 @@ class LadderStep(models.Model):
         blank=True,
         help_text=_("Để trống: áp dụng cho mọi loại thời hạn của thủ tục."),
     )
-    offset = models.IntegerField(_("độ lệch (ngày làm việc so với hạn)"))
+    offset = models.IntegerField(_("độ lệch (số ngày so với hạn)"))
+    offset_unit = models.CharField(
+        _("đơn vị độ lệch"), max_length=10, choices=DayUnit.choices, default=DayUnit.WORKING
+    )
     recipient = models.CharField(_("gửi tới"), max_length=16, choices=Recipient.choices)
     template = models.SlugField(_("mẫu thông báo"), max_length=60)
     channels = models.JSONField(_("kênh"), default=list)

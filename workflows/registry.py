@@ -5,3 +5,6 @@ flow_viewsets: list = []
 
 demo_seeders: list = []
 """Callables `(stdout) -> None` that add a domain app's demo data to `seed_demo`."""
+
+site_applications: list = []
+"""viewflow `Application`s of domain apps (staff pages) shown in the staff Site."""

@@ -1,0 +1,268 @@
+"""The catalogue entries of the radiation procedures (Decree 142/2020/NĐ-CP).
+
+Every limit, fee and document list is data with its legal basis, installed into the
+engine's procedure catalogue (editable in the admin afterwards). `catalogue_install`
+is idempotent: it creates what is missing and leaves an admin's edits alone.
+Rules marked [GK] are the department's internal budgets or unverified general
+knowledge, kept as configurable defaults (DOMAIN.md legend).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from workflows.models import DayUnit, LadderStep, Procedure, ProcedureVersion, TimeLimitRule
+
+from .models import PROCEDURE_CODES, DeviceCategory, DossierKind
+
+ND142 = "Nghị định số 142/2020/NĐ-CP"
+APPLIES_FROM = date(2020, 12, 5)  # Decree 142/2020 takes effect
+FEE_BASIS = (
+    "Thông tư số 287/2016/TT-BTC (mức phí thẩm định theo công bố thủ tục hành chính của tỉnh) [GK]"
+)
+INTERNAL = "Quy chế phối hợp nội bộ của Sở (định mức thời gian từng bước) [GK]"
+
+DEVICE_FEES = {
+    DeviceCategory.DENTAL: 2_000_000,
+    DeviceCategory.MAMMOGRAPHY: 2_000_000,
+    DeviceCategory.MOBILE: 2_000_000,
+    DeviceCategory.CONVENTIONAL: 3_000_000,
+    DeviceCategory.FLUOROSCOPY: 5_000_000,
+    DeviceCategory.CT: 8_000_000,
+    DeviceCategory.PET_CT: 16_000_000,
+}
+CERTIFICATE_FEE = 200_000
+
+
+def _doc(code: str, name: str, **extra) -> dict:
+    return {"code": code, "name": name, "required": True, **extra}
+
+
+# §2a: the 11 items of a permit dossier for diagnostic X-ray (Art. 20).
+PERMIT_DOCUMENTS = [
+    _doc("don-de-nghi", "Đơn đề nghị cấp giấy phép tiến hành công việc bức xạ"),
+    _doc(
+        "dang-ky-kinh-doanh",
+        "Giấy chứng nhận đăng ký doanh nghiệp hoặc giấy phép hoạt động khám bệnh, chữa bệnh",
+    ),
+    _doc("khai-bao-nhan-vien", "Bản khai báo nhân viên bức xạ và người phụ trách an toàn"),
+    _doc(
+        "chung-chi-phu-trach-an-toan",
+        "Chứng chỉ nhân viên bức xạ của người phụ trách an toàn "
+        "(hoặc hồ sơ đề nghị cấp chứng chỉ nộp cùng)",
+        waived_by_certificate=True,
+    ),
+    _doc("chung-nhan-dao-tao", "Giấy chứng nhận đào tạo an toàn bức xạ của nhân viên bức xạ"),
+    _doc("khai-bao-thiet-bi", "Phiếu khai báo thiết bị X-quang chẩn đoán trong y tế"),
+    _doc("tai-lieu-nha-san-xuat", "Tài liệu của nhà sản xuất về đặc tính kỹ thuật thiết bị"),
+    _doc("kiem-dinh", "Giấy chứng nhận kiểm định thiết bị X-quang còn hiệu lực", dated=True),
+    _doc("danh-gia-an-toan", "Báo cáo đánh giá an toàn bức xạ"),
+    _doc("kiem-xa", "Biên bản kiểm xạ (đo liều bức xạ khu vực làm việc và môi trường)"),
+    _doc("ung-pho-su-co", "Kế hoạch ứng phó sự cố bức xạ cấp cơ sở"),
+]
+
+RENEWAL_DOCUMENTS = [
+    _doc("don-de-nghi", "Đơn đề nghị gia hạn giấy phép tiến hành công việc bức xạ"),
+    _doc("giay-phep-cu", "Bản sao giấy phép đã được cấp"),
+    _doc("kiem-dinh", "Giấy chứng nhận kiểm định thiết bị X-quang còn hiệu lực", dated=True),
+    _doc("kiem-xa", "Biên bản kiểm xạ trong thời hạn 12 tháng gần nhất"),
+    _doc("danh-gia-an-toan", "Báo cáo đánh giá an toàn bức xạ cập nhật"),
+]
+
+AMENDMENT_DOCUMENTS = [
+    _doc("don-de-nghi", "Đơn đề nghị sửa đổi, bổ sung giấy phép"),
+    _doc("giay-phep-cu", "Bản sao giấy phép đã được cấp"),
+    _doc("tai-lieu-thay-doi", "Tài liệu chứng minh nội dung đề nghị sửa đổi, bổ sung"),
+]
+
+# §2b: the 5 items of a certificate dossier (Art. 35).
+CERTIFICATE_DOCUMENTS = [
+    _doc("don-de-nghi-chung-chi", "Đơn đề nghị cấp chứng chỉ nhân viên bức xạ (Mẫu số 05)"),
+    _doc("van-bang", "Bản sao văn bằng, chứng chỉ chuyên môn phù hợp với công việc đảm nhiệm"),
+    _doc("chung-nhan-dao-tao", "Giấy chứng nhận đào tạo an toàn bức xạ"),
+    _doc(
+        "giay-kham-suc-khoe",
+        "Phiếu khám sức khỏe do cơ sở y tế từ cấp huyện trở lên cấp không quá 06 tháng",
+        dated=True,
+        max_age_months=6,
+    ),
+    _doc("anh", "Ảnh cỡ 3 cm x 4 cm (03 ảnh, hoặc tệp ảnh khi nộp trực tuyến)"),
+]
+
+
+def _permit_version(kind: str) -> dict:
+    article = {
+        DossierKind.PERMIT_NEW: "Điều 29",
+        DossierKind.PERMIT_RENEWAL: "Điều 30",
+        DossierKind.PERMIT_AMENDMENT: "Điều 32",
+    }[kind]
+    documents = {
+        DossierKind.PERMIT_NEW: PERMIT_DOCUMENTS,
+        DossierKind.PERMIT_RENEWAL: RENEWAL_DOCUMENTS,
+        DossierKind.PERMIT_AMENDMENT: AMENDMENT_DOCUMENTS,
+    }[kind]
+    return {
+        "legal_basis": f"{article} và Điều 20 {ND142}; Luật Năng lượng nguyên tử 2008",
+        "fees": {
+            "basis": FEE_BASIS,
+            "device": {str(k): v for k, v in DEVICE_FEES.items()},
+        },
+        "documents": documents,
+        "parameters": {
+            "validity_years": {"value": 3, "legal_basis": f"Khoản 4 Điều 37 {ND142}"},
+            "renewal_min_days_before_expiry": {
+                "value": 45,
+                "legal_basis": f"Khoản 1 Điều 30 {ND142}",
+            },
+            "apology_new_date_working_days": {"value": 5, "legal_basis": INTERNAL},
+            "apology_draft_lead_working_days": {"value": 2, "legal_basis": INTERNAL},
+            "apology_issue_lead_working_days": {
+                "value": 1,
+                "legal_basis": "Điều 19 Nghị định số 61/2018/NĐ-CP (Mẫu 04) "
+                "— chậm nhất 01 ngày trước ngày hẹn trả",
+            },
+        },
+        "rules": [
+            ("check", "Kiểm tra tính đầy đủ, hợp lệ của hồ sơ", 5, DayUnit.WORKING,
+             f"Điểm a khoản 4 Điều 29 {ND142}", 0),
+            ("result", "Thẩm định và cấp giấy phép", 25, DayUnit.CALENDAR,
+             f"Điểm b khoản 4 Điều 29 {ND142}", 15),
+            ("appraisal", "Thẩm định hồ sơ, lập biên bản thẩm định", 10, DayUnit.WORKING,
+             INTERNAL, 5),
+            ("review", "Lãnh đạo phòng xem xét, trình ký", 2, DayUnit.WORKING, INTERNAL, 2),
+            ("signing", "Lãnh đạo Sở ký", 2, DayUnit.WORKING, INTERNAL, 2),
+            ("supplement", "Tổ chức, cá nhân bổ sung hồ sơ", 10, DayUnit.WORKING,
+             "Nhắc tổ chức, cá nhân khi yêu cầu bổ sung còn mở [GK]", 0),
+        ],
+    }  # fmt: skip
+
+
+def _certificate_version() -> dict:
+    return {
+        "legal_basis": f"Điều 35 {ND142}",
+        "fees": {"basis": FEE_BASIS, "flat": CERTIFICATE_FEE},
+        "documents": CERTIFICATE_DOCUMENTS,
+        "parameters": {
+            "health_certificate_max_age_months": {
+                "value": 6,
+                "legal_basis": f"Điểm d khoản 2 Điều 35 {ND142}",
+            },
+            "apology_new_date_working_days": {"value": 3, "legal_basis": INTERNAL},
+            "apology_draft_lead_working_days": {"value": 2, "legal_basis": INTERNAL},
+            "apology_issue_lead_working_days": {
+                "value": 1,
+                "legal_basis": "Điều 19 Nghị định số 61/2018/NĐ-CP (Mẫu 04) "
+                "— chậm nhất 01 ngày trước ngày hẹn trả",
+            },
+        },
+        "rules": [
+            ("check", "Kiểm tra tính đầy đủ, hợp lệ của hồ sơ", 5, DayUnit.WORKING,
+             f"Điểm a khoản 4 Điều 35 {ND142}", 0),
+            ("result", "Thẩm định và cấp chứng chỉ", 10, DayUnit.WORKING,
+             f"Điểm c khoản 4 Điều 35 {ND142}", 5),
+            ("appraisal", "Thẩm định hồ sơ, lập biên bản thẩm định", 5, DayUnit.WORKING,
+             INTERNAL, 3),
+            ("review", "Lãnh đạo phòng xem xét, trình ký", 2, DayUnit.WORKING, INTERNAL, 1),
+            ("signing", "Lãnh đạo Sở ký", 1, DayUnit.WORKING, INTERNAL, 1),
+            ("supplement", "Tổ chức, cá nhân bổ sung hồ sơ", 10, DayUnit.WORKING,
+             "Nhắc tổ chức, cá nhân khi yêu cầu bổ sung còn mở [GK]", 0),
+        ],
+    }  # fmt: skip
+
+
+IN_APP_EMAIL = ["in_app", "email"]
+
+# (deadline kind, step kind, offset, unit, recipient, template)
+LADDER = [
+    ("check", "reminder", -1, DayUnit.WORKING, "owner", "deadline_reminder"),
+    ("check", "escalation", 0, DayUnit.WORKING, "division_head", "deadline_due_today"),
+    ("check", "escalation", 1, DayUnit.WORKING, "director", "deadline_overdue"),
+    ("step", "reminder", -1, DayUnit.WORKING, "owner", "deadline_reminder"),
+    ("step", "escalation", 0, DayUnit.WORKING, "division_head", "deadline_due_today"),
+    ("step", "escalation", 1, DayUnit.WORKING, "director", "deadline_overdue"),
+    ("result", "reminder", -3, DayUnit.WORKING, "owner", "deadline_reminder"),
+    ("result", "escalation", -2, DayUnit.WORKING, "division_head", "apology_required"),
+    ("result", "escalation", 0, DayUnit.WORKING, "director", "deadline_due_today"),
+    ("result", "escalation", 1, DayUnit.WORKING, "director", "deadline_overdue"),
+    ("apology", "reminder", 0, DayUnit.WORKING, "owner", "apology_required"),
+    ("apology", "escalation", 0, DayUnit.WORKING, "director", "apology_required"),
+    ("supplement", "reminder", 0, DayUnit.WORKING, "applicant", "applicant_reminder"),
+    ("supplement", "reminder", 5, DayUnit.WORKING, "applicant", "applicant_reminder"),
+    ("permit_expiry", "reminder", -90, DayUnit.CALENDAR, "applicant", "permit_expiry"),
+    ("permit_expiry", "reminder", -60, DayUnit.CALENDAR, "applicant", "permit_expiry"),
+    ("permit_expiry", "reminder", -50, DayUnit.CALENDAR, "applicant", "permit_expiry"),
+]
+
+NAMES = {
+    DossierKind.PERMIT_NEW: (
+        "Cấp giấy phép tiến hành công việc bức xạ - sử dụng thiết bị X-quang chẩn đoán trong y tế",
+        "Radiation work permit - use of diagnostic medical X-ray equipment",
+    ),
+    DossierKind.PERMIT_RENEWAL: (
+        "Gia hạn giấy phép tiến hành công việc bức xạ - sử dụng thiết bị X-quang chẩn đoán "
+        "trong y tế",
+        "Renewal of a radiation work permit (diagnostic medical X-ray)",
+    ),
+    DossierKind.PERMIT_AMENDMENT: (
+        "Sửa đổi, bổ sung giấy phép tiến hành công việc bức xạ - sử dụng thiết bị X-quang "
+        "chẩn đoán trong y tế",
+        "Amendment of a radiation work permit (diagnostic medical X-ray)",
+    ),
+    DossierKind.CERTIFICATE: (
+        "Cấp chứng chỉ nhân viên bức xạ cho người phụ trách an toàn tại cơ sở X-quang chẩn "
+        "đoán trong y tế",
+        "Radiation worker certificate for the safety officer of a diagnostic X-ray facility",
+    ),
+}
+
+
+@transaction.atomic
+def catalogue_install() -> list[ProcedureVersion]:
+    """Create the four procedures and their first version, if missing."""
+    versions = []
+    for kind, code in PROCEDURE_CODES.items():
+        name_vi, name_en = NAMES[kind]
+        procedure, _ = Procedure.objects.get_or_create(
+            code=code,
+            defaults={"name_vi": name_vi, "name_en": name_en, "field": "An toàn bức xạ"},
+        )
+        spec = _certificate_version() if kind == DossierKind.CERTIFICATE else _permit_version(kind)
+        version, created = ProcedureVersion.objects.get_or_create(
+            procedure=procedure,
+            applies_from=APPLIES_FROM,
+            defaults={
+                "label": "NĐ 142/2020",
+                "legal_basis": spec["legal_basis"],
+                "fees": spec["fees"],
+                "documents": spec["documents"],
+                "parameters": spec["parameters"],
+            },
+        )
+        if created:
+            for stage, name, amount, unit, basis, max_ext in spec["rules"]:
+                TimeLimitRule.objects.create(
+                    version=version,
+                    stage=stage,
+                    name=name,
+                    amount=amount,
+                    unit=unit,
+                    legal_basis=basis,
+                    max_extension=max_ext,
+                )
+            LadderStep.objects.bulk_create(
+                LadderStep(
+                    version=version,
+                    deadline_kind=dkind,
+                    kind=skind,
+                    offset=offset,
+                    offset_unit=unit,
+                    recipient=recipient,
+                    template=template,
+                    channels=IN_APP_EMAIL,
+                )
+                for dkind, skind, offset, unit, recipient, template in LADDER
+            )
+        versions.append(version)
+    return versions

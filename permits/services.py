@@ -1,0 +1,1280 @@
+"""Every change to a radiation dossier, permit or apology slip.
+
+Each service takes the acting user explicitly, runs in one transaction, locks the row,
+checks the state and the actor's right (through `transition_perform`), writes the
+audit row, moves the legal clock and the deadline ledger, and queues the outbox
+notifications. Views, the API, the flows and Celery tasks call only these.
+"""
+
+from __future__ import annotations
+
+import calendar
+import secrets
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.services import notifications_enqueue
+from workflows.audit import audit_record
+from workflows.calendar import add_days, add_working_days, days_between
+from workflows.clock import clock_extend, clock_pause, clock_resume, clock_start, clock_stop
+from workflows.errors import ActionForbidden, DomainError
+from workflows.ledger import (
+    deadline_cancel,
+    deadline_close,
+    deadline_open,
+    deadline_reassign,
+    deadline_set_paused,
+    deadlines_for_case,
+)
+from workflows.models import Deadline, Division, LegalClock
+from workflows.roles import Role, has_role
+from workflows.selectors import procedure_version_for
+from workflows.transitions import transition_perform
+
+from .models import (
+    PERMIT_KINDS,
+    PROCEDURE_CODES,
+    ApologySlip,
+    Channel,
+    Counter,
+    Device,
+    DeviceCategory,
+    Document,
+    Dossier,
+    DossierKind,
+    Permit,
+    Status,
+    SupplementRequest,
+)
+from .uploads import CheckedUpload, upload_check
+
+# The division that appraises radiation dossiers (DOMAIN.md §2, Sơn La specifics) and
+# the one-stop desk; both are catalogue data of the engine (workflows.Division).
+APPRAISAL_DIVISION = "cn-qlkhcs"
+ONE_STOP_DIVISION = "mot-cua"
+LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+APPLICANT_CHANNELS = ["in_app", "email"]
+STAFF_CHANNELS = ["in_app", "email"]
+
+
+# --- small helpers ------------------------------------------------------------------
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _next_number(key: str) -> int:
+    """The next value of a named sequence, taken under a row lock."""
+    with transaction.atomic():
+        counter, _created = Counter.objects.select_for_update().get_or_create(key=key)
+        counter.value += 1
+        counter.save(update_fields=["value"])
+        return counter.value
+
+
+def _division(code: str) -> Division | None:
+    return Division.objects.filter(code=code).first()
+
+
+def _group(role: str) -> Group | None:
+    return Group.objects.filter(name=role).first()
+
+
+def _d(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _dossier_link(dossier: Dossier) -> str:
+    return reverse("permits:dossier-detail", kwargs={"code": dossier.code})
+
+
+def _notify_applicant(dossier: Dossier, template: str, event: str, **context) -> None:
+    notifications_enqueue(
+        recipients=[dossier.applicant],
+        template=template,
+        context={
+            "dossier_code": dossier.code,
+            "title": dossier.get_kind_display(),
+            "organisation": dossier.organisation_name,
+            "link": _dossier_link(dossier),
+            **context,
+        },
+        channels=APPLICANT_CHANNELS,
+        key=f"permits:{dossier.pk}:{event}",
+        case=dossier,
+        link=_dossier_link(dossier),
+    )
+
+
+def _staff(role: str, division: Division | None = None):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True, groups__name=role)
+    if division is not None:
+        users = users.filter(division=division)
+    return list(users.distinct())
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update().get(pk=dossier.pk)
+
+
+def _clock(pk: int | None) -> LegalClock | None:
+    return LegalClock.objects.get(pk=pk) if pk else None
+
+
+def _stage_clock(case: Dossier, state: str) -> LegalClock:
+    """The clock that runs in a state: the check before acceptance, the result after."""
+    return _clock(case.check_clock_id if state == Status.SUBMITTED else case.result_clock_id)
+
+
+def _open_step(dossier: Dossier, stage: str, *, role: str, owner_user=None) -> Deadline:
+    """A ledger row for the time budget of one officer's step."""
+    rule = dossier.procedure_version.rule(stage)
+    division = _division(ONE_STOP_DIVISION if stage == "check" else APPRAISAL_DIVISION)
+    return deadline_open(
+        case=dossier,
+        kind="step",
+        due_date=add_days(_today(), rule.amount, rule.unit),
+        title=f"{rule.name} — {dossier.organisation_name}",
+        procedure_version=dossier.procedure_version,
+        dossier_code=dossier.code,
+        owner_user=owner_user,
+        owner_group=_group(role),
+        owner_division=division,
+    )
+
+
+def _close_rows(dossier: Dossier, kind: str, *, cancel: bool = False) -> None:
+    for row in deadlines_for_case(dossier).filter(kind=kind, state=Deadline.State.OPEN):
+        (deadline_cancel if cancel else deadline_close)(deadline=row, on=_today())
+
+
+def _pause_rows(dossier: Dossier, kind: str, paused: bool) -> None:
+    for row in deadlines_for_case(dossier).filter(kind=kind, state=Deadline.State.OPEN):
+        deadline_set_paused(deadline=row, paused=paused)
+
+
+# --- filing -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeviceInput:
+    category: str
+    model_name: str
+    serial_number: str
+    manufacturer: str = ""
+    year_made: int | None = None
+
+
+@dataclass(frozen=True)
+class WorkerInput:
+    name: str
+    birth_date: date | None
+    id_number: str
+    qualification: str = ""
+
+
+def device_fee(version, category: str) -> int:
+    fees = (version.fees or {}).get("device", {})
+    if category not in fees:
+        raise DomainError(
+            _("Loại thiết bị “%(c)s” không có trong biểu phí của thủ tục.") % {"c": category}
+        )
+    return int(fees[category])
+
+
+def _check_renewal_window(previous: Permit, on: date) -> None:
+    version = previous.dossier.procedure_version
+    days = int(version.param("renewal_min_days_before_expiry", 45))
+    if previous.valid_until is None:
+        raise DomainError(_("Chứng chỉ nhân viên bức xạ không có thời hạn, không cần gia hạn."))
+    last_day = previous.valid_until - timedelta(days=days)
+    if on > last_day:
+        raise DomainError(
+            _(
+                "Giấy phép số %(number)s hết hạn ngày %(expiry)s. Hồ sơ gia hạn phải nộp chậm nhất "
+                "%(days)s ngày trước ngày hết hạn (hạn cuối %(last)s). Đã quá thời hạn này, Quý tổ "
+                "chức cần đề nghị cấp giấy phép mới."
+            )
+            % {
+                "number": previous.number,
+                "expiry": _d(previous.valid_until),
+                "days": days,
+                "last": _d(last_day),
+            },
+            code="renewal_too_late",
+        )
+
+
+def _new_dossier(*, kind: str, applicant, channel: str, fields: Mapping, **extra) -> Dossier:
+    version = procedure_version_for(PROCEDURE_CODES[kind], _today())
+    prefix = "CCBX" if kind == DossierKind.CERTIFICATE else "GPBX"
+    today = _today()
+    seq = _next_number(f"dossier:{prefix}:{today:%Y%m%d}")
+    return Dossier.objects.create(
+        code=f"{prefix}-{today:%y%m%d}-{seq:04d}",
+        lookup_key="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8)),
+        kind=kind,
+        procedure_version=version,
+        applicant=applicant,
+        channel=channel,
+        **fields,
+        **extra,
+    )
+
+
+ORGANISATION_FIELDS = (
+    "organisation_name",
+    "organisation_address",
+    "business_registration_no",
+    "contact_phone",
+    "contact_email",
+    "facility_address",
+)
+
+
+def dossier_create(
+    *,
+    actor,
+    kind: str,
+    organisation: Mapping[str, str],
+    devices: Iterable[DeviceInput] = (),
+    worker: WorkerInput | None = None,
+    with_certificate: WorkerInput | None = None,
+    previous_permit: Permit | None = None,
+    applicant=None,
+    channel: str = Channel.ONLINE,
+    request_ip: str | None = None,
+) -> Dossier:
+    """Open a draft dossier. An officer at the counter files for an applicant account.
+
+    `with_certificate` opens the linked certificate dossier for the facility's safety
+    officer (DOMAIN.md §2a item 4), filed and tracked with this one.
+    """
+    if kind not in DossierKind.values:
+        raise DomainError(_("Thủ tục không hợp lệ."))
+    if applicant is None or applicant == actor:
+        applicant = actor
+    elif not has_role(actor, Role.ONE_STOP_OFFICER):
+        raise ActionForbidden(_("Chỉ cán bộ một cửa được lập hồ sơ thay tổ chức, cá nhân."))
+    if channel != Channel.ONLINE and not has_role(actor, Role.ONE_STOP_OFFICER):
+        raise ActionForbidden(_("Hồ sơ nộp trực tiếp hoặc qua bưu chính do cán bộ một cửa lập."))
+    fields = {k: (organisation.get(k) or "").strip() for k in ORGANISATION_FIELDS}
+    missing = [
+        k
+        for k in ("organisation_name", "organisation_address", "business_registration_no")
+        if not fields[k]
+    ]
+    if not fields["contact_phone"]:
+        missing.append("contact_phone")
+    if missing:
+        raise DomainError(
+            _("Thiếu thông tin bắt buộc: %(f)s.")
+            % {"f": ", ".join(str(Dossier._meta.get_field(k).verbose_name) for k in missing)}
+        )
+    devices = list(devices)
+    if kind in PERMIT_KINDS and not devices:
+        raise DomainError(_("Hồ sơ giấy phép phải khai báo ít nhất một thiết bị X-quang."))
+    if kind in (DossierKind.PERMIT_RENEWAL, DossierKind.PERMIT_AMENDMENT):
+        if previous_permit is None:
+            raise DomainError(_("Chọn giấy phép đề nghị gia hạn hoặc sửa đổi."))
+        if previous_permit.applicant_id != applicant.pk:
+            raise ActionForbidden(_("Giấy phép này không thuộc tài khoản của Quý tổ chức."))
+        if previous_permit.state != Permit.State.VALID:
+            raise DomainError(
+                _("Giấy phép số %(n)s không còn hiệu lực.") % {"n": previous_permit.number}
+            )
+        if kind == DossierKind.PERMIT_RENEWAL:
+            _check_renewal_window(previous_permit, _today())
+    elif previous_permit is not None:
+        raise DomainError(_("Chỉ hồ sơ gia hạn hoặc sửa đổi mới gắn với giấy phép đã cấp."))
+    if kind == DossierKind.CERTIFICATE and worker is None:
+        raise DomainError(_("Hồ sơ chứng chỉ phải có thông tin nhân viên bức xạ."))
+    for w in filter(None, [worker, with_certificate]):
+        if not (w.name.strip() and w.id_number.strip() and w.birth_date):
+            raise DomainError(_("Nhập đủ họ tên, ngày sinh và số CCCD của nhân viên bức xạ."))
+    if with_certificate is not None and kind != DossierKind.PERMIT_NEW:
+        raise DomainError(_("Chỉ hồ sơ cấp giấy phép mới được nộp kèm hồ sơ chứng chỉ."))
+
+    with transaction.atomic():
+        worker_fields = _worker_fields(worker)
+        dossier = _new_dossier(
+            kind=kind,
+            applicant=applicant,
+            channel=channel,
+            fields=fields,
+            previous_permit=previous_permit,
+            **worker_fields,
+        )
+        version = dossier.procedure_version
+        rows = []
+        for d in devices:
+            if d.category not in DeviceCategory.values:
+                raise DomainError(_("Loại thiết bị không hợp lệ: %(c)s.") % {"c": d.category})
+            if not (d.model_name.strip() and d.serial_number.strip()):
+                raise DomainError(_("Nhập mã hiệu và số sê-ri của từng thiết bị."))
+            rows.append(
+                Device(
+                    dossier=dossier,
+                    category=d.category,
+                    model_name=d.model_name.strip(),
+                    serial_number=d.serial_number.strip(),
+                    manufacturer=d.manufacturer.strip(),
+                    year_made=d.year_made,
+                    fee=device_fee(version, d.category),
+                )
+            )
+        Device.objects.bulk_create(rows)
+        if kind == DossierKind.CERTIFICATE:
+            dossier.fee_total = int((version.fees or {}).get("flat", 0))
+        else:
+            dossier.fee_total = sum(r.fee for r in rows)
+        dossier.save(update_fields=["fee_total"])
+        audit_record(
+            case=dossier, actor=actor, action="create", to_state=dossier.status, ip=request_ip
+        )
+        if with_certificate is not None:
+            child = _new_dossier(
+                kind=DossierKind.CERTIFICATE,
+                applicant=applicant,
+                channel=channel,
+                fields=fields,
+                parent=dossier,
+                **_worker_fields(with_certificate),
+            )
+            child.fee_total = int((child.procedure_version.fees or {}).get("flat", 0))
+            child.save(update_fields=["fee_total"])
+            audit_record(
+                case=child,
+                actor=actor,
+                action="create",
+                to_state=child.status,
+                note=_("Nộp kèm hồ sơ giấy phép %(code)s") % {"code": dossier.code},
+                ip=request_ip,
+            )
+        return dossier
+
+
+def _worker_fields(worker: WorkerInput | None) -> dict:
+    if worker is None:
+        return {}
+    return {
+        "worker_name": worker.name.strip(),
+        "worker_birth_date": worker.birth_date,
+        "worker_id_number": worker.id_number.strip(),
+        "worker_qualification": worker.qualification.strip(),
+    }
+
+
+def _months_before(day: date, months: int) -> date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _check_document_date(version, item: dict, issued_on: date | None, on: date) -> None:
+    if not item.get("dated"):
+        return
+    if issued_on is None:
+        raise DomainError(
+            _("Nhập ngày cấp của “%(item)s”.") % {"item": item["name"]}, code="date_missing"
+        )
+    if issued_on > on:
+        raise DomainError(
+            _("Ngày cấp của “%(item)s” không được sau ngày nộp.") % {"item": item["name"]}
+        )
+    months = item.get("max_age_months")
+    if months:
+        oldest = _months_before(on, int(months))
+        if issued_on < oldest:
+            raise DomainError(
+                _(
+                    "“%(item)s” cấp ngày %(issued)s đã quá %(months)s tháng tính đến ngày nộp "
+                    "%(on)s (chỉ chấp nhận giấy cấp từ ngày %(oldest)s trở đi). Vui lòng nộp giấy "
+                    "khám sức khỏe mới."
+                )
+                % {
+                    "item": item["name"],
+                    "issued": _d(issued_on),
+                    "months": months,
+                    "on": _d(on),
+                    "oldest": _d(oldest),
+                },
+                code="document_too_old",
+            )
+
+
+@contextmanager
+def _files_guard():
+    """Collects the files stored by a service; if the service fails, they are deleted,
+    so a refused or rolled-back upload leaves nothing behind."""
+    stored: list = []
+    try:
+        yield stored
+    except BaseException:
+        for f in stored:
+            f.storage.delete(f.name)
+        raise
+
+
+def _store(
+    dossier: Dossier,
+    item: str,
+    checked: CheckedUpload,
+    *,
+    actor,
+    issued_on,
+    stored: list,
+    supplement=None,
+) -> Document:
+    Document.objects.filter(dossier=dossier, item=item, is_current=True).update(is_current=False)
+    doc = Document(
+        dossier=dossier,
+        item=item,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        issued_on=issued_on,
+        uploaded_by=actor,
+        supplement=supplement,
+    )
+    doc.file.save(checked.storage_name(), checked.file, save=False)
+    stored.append(doc.file)
+    doc.save()
+    return doc
+
+
+def _can_edit_draft(dossier: Dossier, actor) -> bool:
+    if dossier.applicant_id == actor.pk:
+        return True
+    return dossier.channel != Channel.ONLINE and has_role(actor, Role.ONE_STOP_OFFICER)
+
+
+def document_upload(
+    *, dossier: Dossier, item: str, upload, actor, issued_on: date | None = None
+) -> Document:
+    """Add one checklist item to a draft dossier (a new upload replaces the old one)."""
+    checked = upload_check(upload)
+    with transaction.atomic():
+        dossier = _lock(dossier)
+        if not _can_edit_draft(dossier, actor):
+            raise ActionForbidden(_("Bạn không có quyền nộp tài liệu cho hồ sơ này."))
+        if dossier.status != Status.DRAFT:
+            raise DomainError(
+                _("Hồ sơ đã nộp; chỉ bổ sung tài liệu theo phiếu yêu cầu bổ sung."),
+                code="not_draft",
+            )
+        spec = dossier.procedure_version.document(item)
+        if spec is None:
+            raise DomainError(_("Thành phần hồ sơ không hợp lệ: %(i)s.") % {"i": item})
+        _check_document_date(dossier.procedure_version, spec, issued_on, _today())
+        with _files_guard() as stored:
+            return _store(dossier, item, checked, actor=actor, issued_on=issued_on, stored=stored)
+
+
+def checklist(dossier: Dossier) -> list[dict]:
+    """The dossier's document list with what was uploaded for each item."""
+    current = {d.item: d for d in dossier.documents.all() if d.is_current}
+    waived = dossier.linked_certificates.exists() if dossier.pk else False
+    out = []
+    for spec in dossier.procedure_version.documents or []:
+        doc = current.get(spec["code"])
+        out.append(
+            {
+                **spec,
+                "document": doc,
+                "waived": bool(spec.get("waived_by_certificate") and waived),
+            }
+        )
+    return out
+
+
+def _check_complete(dossier: Dossier, on: date) -> None:
+    missing = []
+    for row in checklist(dossier):
+        if row["required"] and row["document"] is None and not row["waived"]:
+            missing.append(row["name"])
+            continue
+        if row["document"] is not None:
+            _check_document_date(dossier.procedure_version, row, row["document"].issued_on, on)
+    if missing:
+        raise DomainError(
+            _("Hồ sơ còn thiếu: %(items)s.") % {"items": "; ".join(missing)},
+            code="incomplete",
+        )
+
+
+def _start_check(case: Dossier, actor) -> None:
+    today = _today()
+    Dossier.objects.filter(pk=case.pk).update(submitted_on=today, received_by=None)
+    case.submitted_on = today
+    rule = case.procedure_version.rule("check")
+    clock = clock_start(
+        case=case,
+        rule=rule,
+        on=today,
+        actor=actor,
+        cause=_("Tiếp nhận hồ sơ"),
+        kind="check",
+        title=f"{rule.name} — {case.organisation_name}",
+        dossier_code=case.code,
+        owner_group=_group(Role.ONE_STOP_OFFICER),
+        owner_division=_division(ONE_STOP_DIVISION),
+    )
+    Dossier.objects.filter(pk=case.pk).update(check_clock=clock)
+    case.check_clock = clock
+
+
+def dossier_submit(*, dossier: Dossier, actor, request_ip: str | None = None) -> Dossier:
+    """The applicant files the dossier online (or the officer records a counter filing).
+
+    The 5-working-day completeness check starts the next day. A linked certificate
+    dossier is filed with it.
+    """
+    today = _today()
+    transition = "submit" if dossier.channel == Channel.ONLINE else "receive"
+    with transaction.atomic():
+        current = _lock(dossier)
+        if current.status == Status.DRAFT:
+            _check_complete(current, today)
+            if current.kind == DossierKind.PERMIT_RENEWAL:
+                _check_renewal_window(current.previous_permit, today)
+            children = list(current.linked_certificates.filter(status=Status.DRAFT))
+            for child in children:
+                _check_complete(child, today)
+
+        def effects(case, _from, _to):
+            _start_check(case, actor)
+            if transition == "receive":
+                Dossier.objects.filter(pk=case.pk).update(received_by=actor)
+            _notify_applicant(
+                case,
+                "dossier_received",
+                "received",
+                lookup_key=case.lookup_key,
+                received_on=_d(case.submitted_on),
+                check_due=_d(case.check_clock.due_date),
+            )
+
+        result = transition_perform(
+            case=dossier,
+            transition=transition,
+            actor=actor,
+            request_ip=request_ip,
+            effects=effects,
+        )
+        for child in result.linked_certificates.filter(status=Status.DRAFT):
+            transition_perform(
+                case=child,
+                transition=transition,
+                actor=actor,
+                request_ip=request_ip,
+                note=_("Nộp kèm hồ sơ giấy phép %(code)s") % {"code": result.code},
+                effects=effects,
+            )
+        return Dossier.objects.get(pk=result.pk)
+
+
+def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) -> Dossier:
+    """Complete and valid: receipt with appointment date (Mẫu 01) and fee notice.
+
+    The result clock starts now and waits (paused) until the fee is recorded: the
+    statutory period runs from a complete dossier *and* the fee (Art. 29(4)(b)).
+    """
+
+    def effects(case, _from, _to):
+        today = _today()
+        clock_stop(clock=_clock(case.check_clock_id), on=today, actor=actor, cause=_("Tiếp nhận"))
+        rule = case.procedure_version.rule("result")
+        clock = clock_start(
+            case=case,
+            rule=rule,
+            on=today,
+            actor=actor,
+            cause=_("Hồ sơ đầy đủ, hợp lệ"),
+            kind="result",
+            title=f"{rule.name} — {case.organisation_name}",
+            dossier_code=case.code,
+            owner_group=_group(Role.SPECIALIST),
+            owner_division=_division(APPRAISAL_DIVISION),
+        )
+        clock = clock_pause(
+            clock=clock, on=today, actor=actor, cause=_("Chờ tổ chức, cá nhân nộp phí thẩm định")
+        )
+        Dossier.objects.filter(pk=case.pk).update(
+            accepted_on=today, result_clock=clock, received_by=case.received_by or actor
+        )
+        _notify_applicant(
+            case,
+            "dossier_accepted",
+            "accepted",
+            fee_total=f"{case.fee_total:,}".replace(",", "."),
+            appointment=_d(clock.due_date),
+            result_days=rule.amount,
+            result_unit=rule.get_unit_display(),
+        )
+
+    result = transition_perform(
+        case=dossier,
+        transition="accept",
+        actor=actor,
+        note=note,
+        request_ip=request_ip,
+        effects=effects,
+    )
+    return Dossier.objects.get(pk=result.pk)
+
+
+def dossier_reject(*, dossier: Dossier, actor, reasons: str, request_ip=None) -> Dossier:
+    """Mẫu 03: refuse to accept the dossier, with reasons."""
+    if not reasons.strip():
+        raise DomainError(_("Phải nêu rõ lý do từ chối tiếp nhận."))
+
+    def effects(case, _from, _to):
+        today = _today()
+        clock_stop(clock=_clock(case.check_clock_id), on=today, actor=actor, cause=reasons)
+        Dossier.objects.filter(pk=case.pk).update(
+            refusal_reasons=reasons.strip(), decided_on=today, decided_by=actor
+        )
+        _close_rows(case, "supplement", cancel=True)
+        _notify_applicant(case, "dossier_not_accepted", "not-accepted", reasons=reasons.strip())
+
+    result = transition_perform(
+        case=dossier,
+        transition="reject",
+        actor=actor,
+        note=reasons,
+        request_ip=request_ip,
+        effects=effects,
+    )
+    return Dossier.objects.get(pk=result.pk)
+
+
+def dossier_request_supplement(
+    *, dossier: Dossier, actor, items: Iterable[str], reasons: str, request_ip=None
+) -> SupplementRequest:
+    """Mẫu 02: list every missing or wrong item at once; the legal clock pauses."""
+    items = list(dict.fromkeys(i for i in items if i))
+    if not items:
+        raise DomainError(_("Chọn ít nhất một thành phần hồ sơ cần bổ sung."))
+    if not reasons.strip():
+        raise DomainError(_("Nêu rõ nội dung cần bổ sung, hoàn thiện."))
+    codes = {d["code"] for d in dossier.procedure_version.documents or []}
+    unknown = [i for i in items if i not in codes]
+    if unknown:
+        raise DomainError(_("Thành phần hồ sơ không hợp lệ: %(i)s.") % {"i": ", ".join(unknown)})
+    transition = (
+        "request_supplement_in_appraisal"
+        if dossier.status == Status.APPRAISAL
+        else "request_supplement"
+    )
+    created: list[SupplementRequest] = []
+
+    def effects(case, from_state, _to):
+        today = _today()
+        number = case.supplements.count() + 1
+        created.append(
+            SupplementRequest.objects.create(
+                dossier=case,
+                number=number,
+                items=items,
+                reasons=reasons.strip(),
+                back_to=from_state,
+                requested_on=today,
+                requested_by=actor,
+            )
+        )
+        clock = _stage_clock(case, from_state)
+        clock_pause(clock=clock, on=today, actor=actor, cause=_("Chờ bổ sung hồ sơ"))
+        _pause_rows(case, "step", True)
+        rule = case.procedure_version.rule("supplement")
+        deadline_open(
+            case=case,
+            kind="supplement",
+            due_date=add_days(today, rule.amount, rule.unit),
+            title=_("Bổ sung hồ sơ lần %(n)s") % {"n": number},
+            procedure_version=case.procedure_version,
+            dossier_code=case.code,
+            owner_user=case.applicant,
+        )
+        names = [dossier.procedure_version.document(i)["name"] for i in items]
+        _notify_applicant(
+            case,
+            "supplement_requested",
+            f"supplement-{number}",
+            items=names,
+            reasons=reasons.strip(),
+        )
+
+    transition_perform(
+        case=dossier,
+        transition=transition,
+        actor=actor,
+        note=reasons,
+        request_ip=request_ip,
+        effects=effects,
+        audit_data={"items": items},
+    )
+    return created[0]
+
+
+def dossier_answer_supplement(
+    *,
+    dossier: Dossier,
+    actor,
+    files: Mapping[str, object],
+    issued_on: Mapping[str, date] | None = None,
+    request_ip=None,
+) -> Dossier:
+    """The applicant uploads exactly the items requested, all at once. The clock resumes
+    and the due date moves by the paused working days."""
+    issued_on = issued_on or {}
+    request = dossier.supplements.filter(answered_on__isnull=True).order_by("-number").first()
+    if dossier.status != Status.SUPPLEMENT or request is None:
+        raise DomainError(_("Hồ sơ không có yêu cầu bổ sung đang chờ."), code="no_supplement")
+    wanted, given = set(request.items), {k for k, v in files.items() if v}
+    if given != wanted:
+        names = {d["code"]: d["name"] for d in dossier.procedure_version.documents}
+        parts = []
+        if wanted - given:
+            parts.append(
+                _("còn thiếu: %(i)s") % {"i": "; ".join(names[i] for i in sorted(wanted - given))}
+            )
+        extra = given - wanted
+        if extra:
+            parts.append(
+                _("không thuộc yêu cầu bổ sung: %(i)s")
+                % {"i": "; ".join(names.get(i, i) for i in sorted(extra))}
+            )
+        raise DomainError(
+            _("Phải nộp đúng các thành phần được yêu cầu bổ sung — %(d)s.")
+            % {"d": "; ".join(parts)},
+            code="supplement_mismatch",
+        )
+    today = _today()
+    checked = {item: upload_check(files[item]) for item in request.items}
+    for item in request.items:
+        spec = dossier.procedure_version.document(item)
+        _check_document_date(dossier.procedure_version, spec, issued_on.get(item), today)
+
+    def effects(case, _from, to_state):
+        SupplementRequest.objects.filter(pk=request.pk).update(answered_on=today)
+        for item, c in checked.items():
+            _store(
+                case,
+                item,
+                c,
+                actor=actor,
+                issued_on=issued_on.get(item),
+                supplement=request,
+                stored=stored,
+            )
+        clock = _stage_clock(case, to_state)
+        clock = clock_resume(clock=clock, on=today, actor=actor, cause=_("Đã nộp bổ sung hồ sơ"))
+        _pause_rows(case, "step", False)
+        _close_rows(case, "supplement")
+
+    with _files_guard() as stored:
+        result = transition_perform(
+            case=dossier,
+            transition="answer_supplement",
+            actor=actor,
+            request_ip=request_ip,
+            effects=effects,
+            back_to=request.back_to,
+        )
+    return Dossier.objects.get(pk=result.pk)
+
+
+def dossier_record_fee(
+    *, dossier: Dossier, actor, receipt_no: str, paid_on: date | None = None, request_ip=None
+) -> Dossier:
+    """The fee is paid: the result clock runs from the payment date; appraisal begins."""
+    paid_on = paid_on or _today()
+    if not receipt_no.strip():
+        raise DomainError(_("Nhập số biên lai thu phí."))
+    if paid_on > _today():
+        raise DomainError(_("Ngày nộp phí không được sau hôm nay."))
+
+    def effects(case, _from, _to):
+        clock = _clock(case.result_clock_id)
+        if paid_on < clock.paused_on:
+            raise DomainError(_("Ngày nộp phí không được trước ngày tiếp nhận hồ sơ."))
+        clock = clock_resume(clock=clock, on=paid_on, actor=actor, cause=_("Đã nộp phí thẩm định"))
+        Dossier.objects.filter(pk=case.pk).update(
+            fee_paid_on=paid_on, fee_receipt_no=receipt_no.strip()
+        )
+        _open_step(case, "appraisal", role=Role.SPECIALIST, owner_user=case.specialist)
+        _notify_applicant(
+            case, "fee_recorded", "fee", appointment=_d(clock.due_date), paid_on=_d(paid_on)
+        )
+
+    result = transition_perform(
+        case=dossier,
+        transition="record_fee",
+        actor=actor,
+        request_ip=request_ip,
+        effects=effects,
+        audit_data={"receipt_no": receipt_no.strip(), "paid_on": paid_on.isoformat()},
+    )
+    return Dossier.objects.get(pk=result.pk)
+
+
+def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> Dossier:
+    """The head of division assigns the appraisal to a specialist (or one takes it)."""
+    if not has_role(specialist, Role.SPECIALIST):
+        raise DomainError(_("Người được giao phải là chuyên viên."))
+    if not (has_role(actor, Role.HEAD_OF_DIVISION) or actor.pk == specialist.pk):
+        raise ActionForbidden(_("Chỉ lãnh đạo phòng được giao hồ sơ cho chuyên viên khác."))
+    with transaction.atomic():
+        case = _lock(dossier)
+        if case.status not in (Status.AWAITING_FEE, Status.APPRAISAL, Status.SUPPLEMENT):
+            raise DomainError(
+                _("Chỉ giao thẩm định khi hồ sơ đã được tiếp nhận và chưa thẩm định xong.")
+            )
+        before = case.specialist_id
+        case.specialist = specialist
+        case.save(update_fields=["specialist"])
+        for row in deadlines_for_case(case).filter(kind="step", state=Deadline.State.OPEN):
+            deadline_reassign(deadline=row, owner_user=specialist, owner_group=row.owner_group)
+        audit_record(
+            case=case,
+            actor=actor,
+            action="assign",
+            from_state=case.status,
+            to_state=case.status,
+            note=str(specialist),
+            ip=request_ip,
+            data={"from": before, "to": specialist.pk},
+        )
+        return case
+
+
+def dossier_record_appraisal(
+    *, dossier: Dossier, actor, conclusion: str, findings: str, request_ip=None
+) -> Dossier:
+    """The appraisal record (biên bản thẩm định): pass or fail, with findings."""
+    if conclusion not in ("pass", "fail"):
+        raise DomainError(_("Chọn kết luận thẩm định: đạt hoặc không đạt."))
+    if not findings.strip():
+        raise DomainError(_("Nhập nội dung biên bản thẩm định."))
+
+    def effects(case, _from, _to):
+        Dossier.objects.filter(pk=case.pk).update(
+            appraisal_conclusion=conclusion,
+            appraisal_findings=findings.strip(),
+            appraised_on=_today(),
+            specialist=case.specialist or actor,
+        )
+        _close_rows(case, "step")
+        _open_step(case, "review", role=Role.HEAD_OF_DIVISION)
+
+    result = transition_perform(
+        case=dossier,
+        transition="record_appraisal",
+        actor=actor,
+        note=findings,
+        request_ip=request_ip,
+        effects=effects,
+        audit_data={"conclusion": conclusion},
+    )
+    return Dossier.objects.get(pk=result.pk)
+
+
+def dossier_review(
+    *, dossier: Dossier, actor, approve: bool, note: str = "", request_ip=None
+) -> Dossier:
+    """The head of division submits to the director, or returns to the specialist."""
+    if not approve and not note.strip():
+        raise DomainError(_("Nêu lý do trả lại chuyên viên."))
+
+    def effects(case, _from, _to):
+        Dossier.objects.filter(pk=case.pk).update(review_note=note.strip())
+        _close_rows(case, "step")
+        if approve:
+            _open_step(case, "signing", role=Role.DIRECTOR)
+        else:
+            _open_step(case, "appraisal", role=Role.SPECIALIST, owner_user=case.specialist)
+
+    result = transition_perform(
+        case=dossier,
+        transition="approve_review" if approve else "return_to_appraisal",
+        actor=actor,
+        note=note,
+        request_ip=request_ip,
+        effects=effects,
+    )
+    return Dossier.objects.get(pk=result.pk)
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _finish(case: Dossier, actor, cause: str) -> None:
+    today = _today()
+    clock = _clock(case.result_clock_id)
+    if clock is not None and clock.state != LegalClock.State.STOPPED:
+        clock_stop(clock=clock, on=today, actor=actor, cause=cause)
+    _close_rows(case, "step")
+    _close_rows(case, "apology", cancel=True)
+    ApologySlip.objects.filter(dossier=case, state=ApologySlip.State.DRAFT).update(
+        state=ApologySlip.State.VOID
+    )
+    Dossier.objects.filter(pk=case.pk).update(decided_on=today, decided_by=actor)
+
+
+def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) -> Permit:
+    """The director signs: the permit (3 years) or the certificate (no expiry) is issued
+    with a register number."""
+    if dossier.appraisal_conclusion != "pass":
+        raise DomainError(
+            _("Biên bản thẩm định kết luận không đạt; chỉ có thể ký văn bản từ chối cấp."),
+            code="appraisal_failed",
+        )
+    issued: list[Permit] = []
+
+    def effects(case, _from, _to):
+        today = _today()
+        _finish(case, actor, _("Đã ký cấp"))
+        version = case.procedure_version
+        previous = case.previous_permit
+        if case.kind == DossierKind.CERTIFICATE:
+            kind, prefix, valid_from, valid_until = Permit.Kind.CERTIFICATE, "CC", today, None
+            scope = _("Người phụ trách an toàn bức xạ: %(n)s, sinh ngày %(b)s, CCCD %(i)s") % {
+                "n": case.worker_name,
+                "b": _d(case.worker_birth_date),
+                "i": case.worker_id_number,
+            }
+        else:
+            kind, prefix = Permit.Kind.PERMIT, "GP"
+            years = int(version.param("validity_years", 3))
+            if case.kind == DossierKind.PERMIT_RENEWAL:
+                valid_from = previous.valid_until
+                valid_until = _add_years(previous.valid_until, years)
+            elif case.kind == DossierKind.PERMIT_AMENDMENT:
+                valid_from, valid_until = today, previous.valid_until
+            else:
+                valid_from, valid_until = today, _add_years(today, years)
+            scope = "; ".join(
+                f"{d.get_category_display()} {d.model_name}, số sê-ri {d.serial_number}"
+                for d in case.devices.all()
+            )
+            scope = _("Sử dụng thiết bị X-quang chẩn đoán trong y tế: %(s)s") % {"s": scope}
+        seq = _next_number(f"register:{prefix}:{today.year}")
+        permit = Permit.objects.create(
+            kind=kind,
+            number=f"{seq:03d}/{today.year}/{prefix}-SKHCN",
+            dossier=case,
+            applicant=case.applicant,
+            holder_name=(
+                case.worker_name if kind == Permit.Kind.CERTIFICATE else case.organisation_name
+            ),
+            holder_address=case.organisation_address,
+            scope=scope,
+            issued_on=today,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            previous=previous,
+            signed_by=actor,
+        )
+        if previous is not None:
+            Permit.objects.filter(pk=previous.pk).update(state=Permit.State.SUPERSEDED)
+            for row in deadlines_for_case(previous).filter(
+                kind="permit_expiry", state=Deadline.State.OPEN
+            ):
+                deadline_close(deadline=row, on=today)
+        if valid_until is not None:
+            deadline_open(
+                case=permit,
+                kind="permit_expiry",
+                due_date=valid_until,
+                title=_("Giấy phép %(n)s hết hạn") % {"n": permit.number},
+                procedure_version=version,
+                dossier_code=case.code,
+                owner_user=case.applicant,
+            )
+        issued.append(permit)
+        _notify_applicant(
+            case,
+            "dossier_issued",
+            "issued",
+            number=permit.number,
+            valid_until=_d(valid_until),
+            kind_label=permit.get_kind_display(),
+        )
+
+    transition_perform(
+        case=dossier,
+        transition="sign",
+        actor=actor,
+        note=note,
+        request_ip=request_ip,
+        effects=effects,
+    )
+    return issued[0]
+
+
+def dossier_refuse(*, dossier: Dossier, actor, reasons: str, request_ip=None) -> Dossier:
+    """The director signs the refusal, with reasons, within the same time limit."""
+    if not reasons.strip():
+        raise DomainError(_("Phải nêu rõ lý do không cấp."))
+
+    def effects(case, _from, _to):
+        _finish(case, actor, reasons)
+        Dossier.objects.filter(pk=case.pk).update(refusal_reasons=reasons.strip())
+        _notify_applicant(case, "dossier_refused", "refused", reasons=reasons.strip())
+
+    result = transition_perform(
+        case=dossier,
+        transition="refuse",
+        actor=actor,
+        note=reasons,
+        request_ip=request_ip,
+        effects=effects,
+    )
+    return Dossier.objects.get(pk=result.pk)
+
+
+def dossier_return_to_review(*, dossier: Dossier, actor, note: str, request_ip=None) -> Dossier:
+    if not note.strip():
+        raise DomainError(_("Nêu lý do trả lại."))
+
+    def effects(case, _from, _to):
+        _close_rows(case, "step")
+        _open_step(case, "review", role=Role.HEAD_OF_DIVISION)
+
+    result = transition_perform(
+        case=dossier,
+        transition="return_to_review",
+        actor=actor,
+        note=note,
+        request_ip=request_ip,
+        effects=effects,
+    )
+    return Dossier.objects.get(pk=result.pk)
+
+
+# --- late cases: the apology slip (Mẫu 04) --------------------------------------------
+APOLOGY_STATES = (Status.APPRAISAL, Status.REVIEW, Status.SIGNING)
+
+
+def apology_draft(
+    *,
+    dossier: Dossier,
+    actor,
+    reason: str,
+    new_date: date | None = None,
+    system: bool = False,
+    request_ip=None,
+) -> ApologySlip:
+    """Draft the apology slip with a new appointment date. It must be issued no later
+    than one working day before the current due date; the director is alerted."""
+    if not system and not has_role(actor, Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.DIRECTOR):
+        raise ActionForbidden(_("Bạn không có quyền lập phiếu xin lỗi."))
+    if not reason.strip():
+        raise DomainError(_("Nêu lý do chậm trả kết quả."))
+    with transaction.atomic():
+        case = _lock(dossier)
+        clock = _clock(case.result_clock_id)
+        if case.status not in APOLOGY_STATES or clock is None:
+            raise DomainError(
+                _("Chỉ lập phiếu xin lỗi cho hồ sơ đang giải quyết (đã nộp phí, chưa có kết quả).")
+            )
+        version = case.procedure_version
+        due = clock.due_date
+        new_date = new_date or add_working_days(
+            due, int(version.param("apology_new_date_working_days", 5))
+        )
+        if new_date <= due:
+            raise DomainError(
+                _("Ngày hẹn mới phải sau ngày hẹn hiện tại (%(d)s).") % {"d": _d(due)}
+            )
+        lead = int(version.param("apology_issue_lead_working_days", 1))
+        issue_by = add_working_days(due, -lead)
+        try:
+            with transaction.atomic():
+                slip = ApologySlip.objects.create(
+                    dossier=case,
+                    reason=reason.strip(),
+                    old_date=due,
+                    new_date=new_date,
+                    issue_by=issue_by,
+                    drafted_by=None if system else actor,
+                )
+        except IntegrityError:
+            raise DomainError(
+                _("Đã có phiếu xin lỗi cho ngày hẹn %(d)s.") % {"d": _d(due)},
+                code="apology_exists",
+            ) from None
+        deadline_open(
+            case=case,
+            kind="apology",
+            due_date=issue_by,
+            title=_("Phát hành phiếu xin lỗi và hẹn lại — %(o)s") % {"o": case.organisation_name},
+            procedure_version=version,
+            dossier_code=case.code,
+            owner_group=_group(Role.HEAD_OF_DIVISION),
+            owner_division=_division(APPRAISAL_DIVISION),
+        )
+        audit_record(
+            case=case,
+            actor=None if system else actor,
+            action="apology_draft",
+            from_state=case.status,
+            to_state=case.status,
+            note=reason.strip(),
+            ip=request_ip,
+            data={"old_date": due.isoformat(), "new_date": new_date.isoformat()},
+        )
+        notifications_enqueue(
+            recipients=_staff(Role.DIRECTOR)
+            + _staff(Role.HEAD_OF_DIVISION, _division(APPRAISAL_DIVISION)),
+            template="apology_required",
+            context={
+                "dossier_code": case.code,
+                "title": case.get_kind_display(),
+                "due_date": _d(due),
+                "issue_by": _d(issue_by),
+                "new_date": _d(new_date),
+                "reason": reason.strip(),
+            },
+            channels=STAFF_CHANNELS,
+            key=f"permits:{case.pk}:apology-draft:{due:%Y%m%d}",
+            case=case,
+        )
+        return slip
+
+
+def apology_issue(*, apology: ApologySlip, actor, request_ip=None) -> ApologySlip:
+    """Issue the drafted slip: the appointment moves to the new date (recorded on the
+    legal clock with the reason), the applicant is told, the director alerted."""
+    if not has_role(actor, Role.HEAD_OF_DIVISION, Role.DIRECTOR):
+        raise ActionForbidden(
+            _("Chỉ lãnh đạo phòng hoặc lãnh đạo Sở được phát hành phiếu xin lỗi.")
+        )
+    with transaction.atomic():
+        slip = ApologySlip.objects.select_for_update().get(pk=apology.pk)
+        case = _lock(slip.dossier)
+        if slip.state != ApologySlip.State.DRAFT:
+            raise DomainError(_("Phiếu xin lỗi này đã được phát hành hoặc đã hủy."))
+        clock = _clock(case.result_clock_id)
+        if case.status not in APOLOGY_STATES or clock.due_date != slip.old_date:
+            raise DomainError(_("Ngày hẹn của hồ sơ đã thay đổi; hãy lập phiếu mới."))
+        units = days_between(slip.old_date, slip.new_date, clock.unit)
+        clock = clock_extend(
+            clock=clock,
+            units=units,
+            actor=actor,
+            cause=_("Phiếu xin lỗi và hẹn lại ngày trả kết quả: %(r)s") % {"r": slip.reason},
+        )
+        slip.state = ApologySlip.State.ISSUED
+        slip.new_date = clock.due_date
+        slip.issued_on = _today()
+        slip.issued_by = actor
+        slip.save(update_fields=["state", "new_date", "issued_on", "issued_by"])
+        _close_rows(case, "apology")
+        audit_record(
+            case=case,
+            actor=actor,
+            action="apology_issue",
+            from_state=case.status,
+            to_state=case.status,
+            note=slip.reason,
+            ip=request_ip,
+            data={"old_date": slip.old_date.isoformat(), "new_date": slip.new_date.isoformat()},
+        )
+        _notify_applicant(
+            case,
+            "apology_issued",
+            f"apology-{slip.old_date:%Y%m%d}",
+            old_date=_d(slip.old_date),
+            new_date=_d(slip.new_date),
+            reason=slip.reason,
+        )
+        notifications_enqueue(
+            recipients=_staff(Role.DIRECTOR),
+            template="apology_issued_staff",
+            context={
+                "dossier_code": case.code,
+                "title": case.get_kind_display(),
+                "old_date": _d(slip.old_date),
+                "new_date": _d(slip.new_date),
+                "reason": slip.reason,
+            },
+            channels=["in_app"],
+            key=f"permits:{case.pk}:apology-issued:{slip.old_date:%Y%m%d}",
+            case=case,
+        )
+        return slip
+
+
+def apologies_draft_due(*, today: date | None = None) -> int:
+    """Beat task body: a case without a result whose appointment is close (the
+    catalogue's lead, 2 working days by default) gets its apology slip drafted, so it
+    can be issued by the day before. Returns how many were drafted."""
+    today = today or _today()
+    horizon = add_working_days(today, 2)
+    candidates = (
+        Dossier.objects.filter(
+            status__in=APOLOGY_STATES,
+            result_clock__state=LegalClock.State.RUNNING,
+            result_clock__due_date__lte=add_working_days(horizon, 3),
+        )
+        .select_related("result_clock", "procedure_version")
+        .order_by("pk")
+    )
+    drafted = 0
+    for case in candidates:
+        lead = int(case.procedure_version.param("apology_draft_lead_working_days", 2))
+        due = case.result_clock.due_date
+        if add_working_days(due, -lead) > today:
+            continue
+        if ApologySlip.objects.filter(dossier=case, old_date=due).exists():
+            continue
+        try:
+            apology_draft(
+                dossier=case,
+                actor=None,
+                system=True,
+                reason=_("Hồ sơ chưa hoàn thành thẩm định, trình ký trước ngày hẹn trả kết quả."),
+            )
+            drafted += 1
+        except DomainError:
+            continue
+    return drafted
+
+
+def permits_expire(*, today: date | None = None) -> int:
+    """Beat task body: permits past their end date leave the register of valid permits;
+    their expiry row is closed (the reminders have been sent)."""
+    today = today or _today()
+    expired = list(
+        Permit.objects.filter(state=Permit.State.VALID, valid_until__lt=today).order_by("pk")
+    )
+    for permit in expired:
+        with transaction.atomic():
+            Permit.objects.filter(pk=permit.pk).update(state=Permit.State.EXPIRED)
+            for row in deadlines_for_case(permit).filter(
+                kind="permit_expiry", state=Deadline.State.OPEN
+            ):
+                deadline_cancel(deadline=row, on=today)
+            audit_record(
+                case=permit,
+                actor=None,
+                action="expire",
+                from_state=Permit.State.VALID,
+                to_state=Permit.State.EXPIRED,
+            )
+    return len(expired)
