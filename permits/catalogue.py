@@ -111,7 +111,15 @@ def _permit_version(kind: str) -> dict:
         },
         "documents": documents,
         "parameters": {
-            "validity_years": {"value": 3, "legal_basis": f"Khoản 4 Điều 37 {ND142}"},
+            "validity_years": {"value": 3, "legal_basis": f"Điểm đ khoản 1 Điều 37 {ND142}"},
+            "renewed_term_from_old_expiry": {
+                "value": True,
+                "legal_basis": f"Khoản 3 Điều 37 {ND142}",
+            },
+            "amended_term_as_old_permit": {
+                "value": True,
+                "legal_basis": f"Khoản 4 Điều 37 {ND142}",
+            },
             "renewal_min_days_before_expiry": {
                 "value": 45,
                 "legal_basis": f"Khoản 1 Điều 30 {ND142}",
