@@ -43,5 +43,10 @@ bench: setup
 	$(PY) benchmarks/calendar_bench.py
 	$(PY) benchmarks/sweep_bench.py
 
+# Debian's Chromium for the browser tests (tests/browser); run as root.
+.PHONY: browser
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -218,6 +218,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Administrative procedures of the Department of Science and Technology",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # one schema name per domain enum, so apps with their own `status` never collide
+    "ENUM_NAME_OVERRIDES": {
+        "PermitDossierStatusEnum": "permits.models.Status",
+        "PermitDossierKindEnum": "permits.models.DossierKind",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ without them the suite runs on SQLite and skips what needs row locks or a live b
 """
 
 import os
+import tempfile
 
 from .settings import *  # noqa: F403
 from .settings import INSTALLED_APPS
@@ -22,4 +23,5 @@ STORAGES = {
 STATIC_ROOT = "/tmp/motcua-test-static"  # noqa: S108
 os.makedirs(STATIC_ROOT, exist_ok=True)
 # Tests run from a fresh clone; they must not touch a developer's var/ folder.
-MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/motcua-test-media")  # noqa: S108
+# one folder per test run, so concurrent runs never see each other's uploads
+MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="motcua-test-media-")

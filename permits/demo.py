@@ -247,7 +247,8 @@ def seed_permits(stdout=None) -> None:
                  D("mobile", "Fujifilm FDR Nano", "FN-10233", "Fujifilm, Nhật Bản", 2023)],
     )  # fmt: skip
     d4 = _step(date(2024, 3, 4), services.dossier_submit, dossier=d4, actor=mai_son)
-    d4 = _step(date(2024, 3, 6), services.dossier_accept, dossier=d4, actor=s[Role.ONE_STOP_OFFICER])
+    officer = s[Role.ONE_STOP_OFFICER]
+    d4 = _step(date(2024, 3, 6), services.dossier_accept, dossier=d4, actor=officer)
     _step(date(2024, 3, 8), services.dossier_record_fee, dossier=d4, actor=s[Role.ACCOUNTANT],
           receipt_no="BL-240308-004", paid_on=date(2024, 3, 8))  # fmt: skip
 

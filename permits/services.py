@@ -459,7 +459,13 @@ def _can_edit_draft(dossier: Dossier, actor) -> bool:
 
 
 def document_upload(
-    *, dossier: Dossier, item: str, upload, actor, issued_on: date | None = None
+    *,
+    dossier: Dossier,
+    item: str,
+    upload,
+    actor,
+    issued_on: date | None = None,
+    request_ip: str | None = None,
 ) -> Document:
     """Add one checklist item to a draft dossier (a new upload replaces the old one)."""
     checked = upload_check(upload)
@@ -477,7 +483,18 @@ def document_upload(
             raise DomainError(_("Thành phần hồ sơ không hợp lệ: %(i)s.") % {"i": item})
         _check_document_date(dossier.procedure_version, spec, issued_on, _today())
         with _files_guard() as stored:
-            return _store(dossier, item, checked, actor=actor, issued_on=issued_on, stored=stored)
+            doc = _store(dossier, item, checked, actor=actor, issued_on=issued_on, stored=stored)
+            audit_record(
+                case=dossier,
+                actor=actor,
+                action="document_upload",
+                from_state=dossier.status,
+                to_state=dossier.status,
+                note=f"{spec['name']}: {checked.original_name}",
+                ip=request_ip,
+                data={"item": item, "sha256": checked.sha256, "size": checked.size},
+            )
+            return doc
 
 
 def checklist(dossier: Dossier) -> list[dict]:
