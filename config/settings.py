@@ -93,7 +93,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/vao/"  # staff → the staff site, applicants → their dossiers
+APPLICANT_HOME_URL = "/ho-so/"
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -13,7 +13,7 @@ from permits import api as permits_api
 from workflows import registry
 from workflows.api import DeadlineViewSet
 from workflows.roles import is_staff_member
-from workflows.views import DeadlineListView, healthz
+from workflows.views import DeadlineListView, after_login, healthz
 
 
 class DeadlinesApp(Application):
@@ -45,6 +45,7 @@ permits_api.register(router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("vao/", after_login, name="after-login"),
     path("admin/", admin.site.urls),
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("api/", include(router.urls)),

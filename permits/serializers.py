@@ -155,14 +155,41 @@ class DossierCreateSerializer(serializers.Serializer):
         help_text=_("Số giấy phép đề nghị gia hạn hoặc sửa đổi, ví dụ 001/2024/GP-SKHCN."),
     )
 
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        default=Channel.ONLINE,
+        help_text=_(
+            "Trực tuyến (mặc định). Hồ sơ nộp trực tiếp hoặc qua bưu chính do cán bộ một cửa "
+            "lập thay tổ chức, cá nhân."
+        ),
+    )
+    applicant = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Cán bộ một cửa: tên đăng nhập của tổ chức, cá nhân nộp hồ sơ tại quầy."),
+    )
+
     def service_kwargs(self, user) -> dict:
         """The keyword arguments of `services.dossier_create` (the permit is looked up
-        among the caller's own permits only)."""
+        among the applicant's own permits only)."""
         data = self.validated_data
+        applicant = user
+        if data["applicant"].strip():
+            applicant = (
+                get_user_model()
+                .objects.filter(username=data["applicant"].strip(), is_active=True)
+                .first()
+            )
+            if applicant is None:
+                raise serializers.ValidationError(
+                    {"applicant": _("Không tìm thấy tài khoản tổ chức, cá nhân này.")}
+                )
         previous = None
         number = data["previous_permit"].strip()
         if number:
-            previous = Permit.objects.filter(number=number, applicant=user).first()
+            previous = Permit.objects.filter(number=number, applicant=applicant).first()
             if previous is None:
                 raise serializers.ValidationError(
                     {
@@ -177,6 +204,8 @@ class DossierCreateSerializer(serializers.Serializer):
             "worker": _worker(data["worker"]),
             "with_certificate": _worker(data["with_certificate"]),
             "previous_permit": previous,
+            "applicant": applicant,
+            "channel": data["channel"],
         }
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
@@ -83,3 +85,13 @@ def healthz(request):
         {"status": "ok" if healthy else "error", "checks": checks, "time": timezone.now()},
         status=200 if healthy else 503,
     )
+
+
+def after_login(request):
+    """Where a person lands after signing in: staff on the staff site, applicants on
+    their own dossiers (settings.APPLICANT_HOME_URL)."""
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    if is_staff_member(request.user) or request.user.is_superuser:
+        return redirect("/")
+    return redirect(settings.APPLICANT_HOME_URL)

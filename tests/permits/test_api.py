@@ -555,3 +555,31 @@ def test_project_schema_has_no_warnings_from_the_permits_api():
     ]
     GENERATOR_STATS.reset()
     assert not ours
+
+
+def test_counter_filing_by_the_one_stop_officer(staff, applicant):
+    officer = client_for(staff[Role.ONE_STOP_OFFICER])
+    with on(date(2024, 2, 5)):
+        body = {**CREATE, "channel": "counter", "applicant": applicant.username}
+        # an applicant cannot file "at the counter" nor for someone else
+        response = client_for(applicant).post(DOSSIERS, body, format="json")
+        assert response.status_code == 403
+        response = officer.post(DOSSIERS, body, format="json")
+        assert response.status_code == 201, response.json()
+        code = response.json()["code"]
+        dossier = Dossier.objects.get(code=code)
+        assert dossier.applicant == applicant and dossier.channel == "counter"
+        for row in services.checklist(dossier):
+            response = officer.post(
+                url(code, "documents"),
+                {"item": row["code"], "file": pdf(), "issued_on": "05/02/2024"},
+                format="multipart",
+            )
+            assert response.status_code == 201, response.json()
+        response = officer.post(url(code, "submit"))
+        assert response.status_code == 200, response.json()
+    dossier = Dossier.objects.get(code=code)
+    assert dossier.status == Status.SUBMITTED
+    assert dossier.received_by == staff[Role.ONE_STOP_OFFICER]
+    assert dossier.check_clock.due_date == date(2024, 2, 19)
+    assert [e.action for e in audit_trail(dossier)][-1] == "receive"

@@ -95,3 +95,14 @@ def test_login_page_names_the_department(client):
     body = client.get("/accounts/login/").content.decode()
     assert "Hệ thống một cửa Sở Khoa học và Công nghệ" in body
     assert "Demo suite" not in body and "Django Material" not in body
+
+
+def test_after_login_staff_go_to_the_staff_site_applicants_to_their_dossiers(client, db):
+    from tests.conftest import make_user
+
+    client.force_login(make_user("officer", "one_stop_officer"))
+    assert client.get("/vao/").url == "/"
+    client.force_login(make_user("clinic", "applicant"))
+    assert client.get("/vao/").url == "/ho-so/"
+    client.logout()
+    assert client.get("/vao/").url.startswith("/accounts/login/")
