@@ -124,6 +124,8 @@ CACHES = {
 # Applicants' uploads: PDF, JPEG or PNG (checked by content), at most this many bytes.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# Generated documents (PDF) use DejaVu Sans (Debian package fonts-dejavu-core).
+PDF_FONT_DIR = env.str("PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 # Public dossier lookup (/tra-cuu/): attempts allowed per client IP per window.
 LOOKUP_RATE_LIMIT = env.int("LOOKUP_RATE_LIMIT", default=10)
 LOOKUP_RATE_WINDOW_SECONDS = env.int("LOOKUP_RATE_WINDOW_SECONDS", default=60)
