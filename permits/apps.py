@@ -21,3 +21,13 @@ class PermitsConfig(AppConfig):
         # the catalogue entries are data every installation needs, not only the demo
         post_migrate.connect(_install_catalogue, sender=self, dispatch_uid="permits-catalogue")
         registry.demo_seeders.append(demo.seed_permits)
+
+        # the flows of the two procedures and the staff pages in the staff Site
+        from . import flows, staff_app
+
+        post_migrate.connect(
+            flows.install_flow_permissions, sender=self, dispatch_uid="permits-flow-permissions"
+        )
+        registry.flow_viewsets.append(flows.RadiationFlowViewset(flows.PermitFlow))
+        registry.flow_viewsets.append(flows.RadiationFlowViewset(flows.CertificateFlow))
+        registry.site_applications.append(staff_app.RadiationStaffApp())

@@ -37,7 +37,7 @@ from workflows.ledger import (
 from workflows.models import Deadline, Division, LegalClock
 from workflows.roles import Role, has_role
 from workflows.selectors import procedure_version_for
-from workflows.transitions import transition_perform
+from workflows.transitions import after_commit, transition_perform
 
 from .models import (
     PERMIT_KINDS,
@@ -120,6 +120,26 @@ def _staff(role: str, division: Division | None = None):
     if division is not None:
         users = users.filter(division=division)
     return list(users.distinct())
+
+
+def _flow_after_commit(name: str, case: Dossier) -> None:
+    """Bring the dossier's viewflow process in line with its status, after commit (the
+    flow holds the human tasks; it never keeps a copy of the legal status)."""
+    pk = case.pk
+
+    def run():
+        from . import flows  # late import: flows → views_staff → services
+
+        getattr(flows, name)(Dossier.objects.get(pk=pk))
+
+    after_commit(run)
+
+
+def _perform(*, flow: str = "flow_sync", **kwargs) -> Dossier:
+    """`transition_perform`, then the flow follows the new status after commit."""
+    result = transition_perform(**kwargs)
+    _flow_after_commit(flow, result)
+    return result
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -581,7 +601,8 @@ def dossier_submit(*, dossier: Dossier, actor, request_ip: str | None = None) ->
                 check_due=_d(case.check_clock.due_date),
             )
 
-        result = transition_perform(
+        result = _perform(
+            flow="flow_start_for",
             case=dossier,
             transition=transition,
             actor=actor,
@@ -639,7 +660,7 @@ def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) 
             result_unit=rule.get_unit_display(),
         )
 
-    result = transition_perform(
+    result = _perform(
         case=dossier,
         transition="accept",
         actor=actor,
@@ -664,7 +685,7 @@ def dossier_reject(*, dossier: Dossier, actor, reasons: str, request_ip=None) ->
         _close_rows(case, "supplement", cancel=True)
         _notify_applicant(case, "dossier_not_accepted", "not-accepted", reasons=reasons.strip())
 
-    result = transition_perform(
+    result = _perform(
         case=dossier,
         transition="reject",
         actor=actor,
@@ -684,6 +705,7 @@ def dossier_request_supplement(
         raise DomainError(_("Chọn ít nhất một thành phần hồ sơ cần bổ sung."))
     if not reasons.strip():
         raise DomainError(_("Nêu rõ nội dung cần bổ sung, hoàn thiện."))
+    dossier = Dossier.objects.select_related("procedure_version").get(pk=dossier.pk)
     codes = {d["code"] for d in dossier.procedure_version.documents or []}
     unknown = [i for i in items if i not in codes]
     if unknown:
@@ -731,7 +753,7 @@ def dossier_request_supplement(
             reasons=reasons.strip(),
         )
 
-    transition_perform(
+    _perform(
         case=dossier,
         transition=transition,
         actor=actor,
@@ -754,6 +776,7 @@ def dossier_answer_supplement(
     """The applicant uploads exactly the items requested, all at once. The clock resumes
     and the due date moves by the paused working days."""
     issued_on = issued_on or {}
+    dossier = Dossier.objects.select_related("procedure_version").get(pk=dossier.pk)
     request = dossier.supplements.filter(answered_on__isnull=True).order_by("-number").first()
     if dossier.status != Status.SUPPLEMENT or request is None:
         raise DomainError(_("Hồ sơ không có yêu cầu bổ sung đang chờ."), code="no_supplement")
@@ -800,7 +823,7 @@ def dossier_answer_supplement(
         _close_rows(case, "supplement")
 
     with _files_guard() as stored:
-        result = transition_perform(
+        result = _perform(
             case=dossier,
             transition="answer_supplement",
             actor=actor,
@@ -834,7 +857,7 @@ def dossier_record_fee(
             case, "fee_recorded", "fee", appointment=_d(clock.due_date), paid_on=_d(paid_on)
         )
 
-    result = transition_perform(
+    result = _perform(
         case=dossier,
         transition="record_fee",
         actor=actor,
@@ -872,6 +895,7 @@ def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> D
             ip=request_ip,
             data={"from": before, "to": specialist.pk},
         )
+        _flow_after_commit("flow_sync", case)
         return case
 
 
@@ -894,7 +918,7 @@ def dossier_record_appraisal(
         _close_rows(case, "step")
         _open_step(case, "review", role=Role.HEAD_OF_DIVISION)
 
-    result = transition_perform(
+    result = _perform(
         case=dossier,
         transition="record_appraisal",
         actor=actor,
@@ -921,7 +945,7 @@ def dossier_review(
         else:
             _open_step(case, "appraisal", role=Role.SPECIALIST, owner_user=case.specialist)
 
-    result = transition_perform(
+    result = _perform(
         case=dossier,
         transition="approve_review" if approve else "return_to_appraisal",
         actor=actor,
@@ -955,14 +979,15 @@ def _finish(case: Dossier, actor, cause: str) -> None:
 def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) -> Permit:
     """The director signs: the permit (3 years) or the certificate (no expiry) is issued
     with a register number."""
-    if dossier.appraisal_conclusion != "pass":
-        raise DomainError(
-            _("Biên bản thẩm định kết luận không đạt; chỉ có thể ký văn bản từ chối cấp."),
-            code="appraisal_failed",
-        )
     issued: list[Permit] = []
 
     def effects(case, _from, _to):
+        # checked after the state and the signer's right, on the locked row
+        if case.appraisal_conclusion != "pass":
+            raise DomainError(
+                _("Biên bản thẩm định kết luận không đạt; chỉ có thể ký văn bản từ chối cấp."),
+                code="appraisal_failed",
+            )
         today = _today()
         _finish(case, actor, _("Đã ký cấp"))
         version = case.procedure_version
@@ -1032,7 +1057,7 @@ def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) ->
             kind_label=permit.get_kind_display(),
         )
 
-    transition_perform(
+    _perform(
         case=dossier,
         transition="sign",
         actor=actor,
@@ -1053,7 +1078,7 @@ def dossier_refuse(*, dossier: Dossier, actor, reasons: str, request_ip=None) ->
         Dossier.objects.filter(pk=case.pk).update(refusal_reasons=reasons.strip())
         _notify_applicant(case, "dossier_refused", "refused", reasons=reasons.strip())
 
-    result = transition_perform(
+    result = _perform(
         case=dossier,
         transition="refuse",
         actor=actor,
@@ -1072,7 +1097,7 @@ def dossier_return_to_review(*, dossier: Dossier, actor, note: str, request_ip=N
         _close_rows(case, "step")
         _open_step(case, "review", role=Role.HEAD_OF_DIVISION)
 
-    result = transition_perform(
+    result = _perform(
         case=dossier,
         transition="return_to_review",
         actor=actor,

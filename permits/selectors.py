@@ -1,0 +1,318 @@
+"""Reads of the radiation dossiers for the staff pages. Each costs a fixed number of
+queries, whatever the number of rows it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BigIntegerField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from workflows.audit import audit_trail
+from workflows.calendar import add_working_days
+from workflows.ledger import deadlines_for_case
+from workflows.models import AuditEntry, ClockEvent, Deadline
+from workflows.roles import Role
+from workflows.selectors import deadlines_due_within, deadlines_overdue
+
+from .models import ApologySlip, Document, Dossier, Permit, Status, SupplementRequest
+
+# Ledger kinds owned by officers (the applicant owns "supplement"; "permit_expiry"
+# rows belong to the permit, not to the dossier).
+STAFF_DEADLINE_KINDS = ("check", "result", "step", "apology")
+DEADLINE_KIND_LABELS = {
+    "check": _("Kiểm tra hồ sơ (5 ngày làm việc)"),
+    "result": _("Thời hạn giải quyết"),
+    "step": _("Thời hạn bước xử lý"),
+    "apology": _("Phát hành phiếu xin lỗi"),
+    "supplement": _("Bổ sung hồ sơ"),
+    "permit_expiry": _("Giấy phép hết hạn"),
+}
+SOON_WORKING_DAYS = 2
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def deadline_kind_label(kind: str) -> str:
+    return str(DEADLINE_KIND_LABELS.get(kind, kind))
+
+
+def status_label(status: str | None) -> str:
+    if not status:
+        return ""
+    try:
+        return str(Status(status).label)
+    except ValueError:
+        return status
+
+
+# --- the case page ------------------------------------------------------------------------
+def dossier_for_staff(**lookup) -> Dossier:
+    """One dossier with everything its staff page shows (raises Dossier.DoesNotExist)."""
+    return (
+        Dossier.objects.select_related(
+            "procedure_version__procedure",
+            "applicant",
+            "specialist",
+            "received_by",
+            "decided_by",
+            "check_clock",
+            "result_clock",
+            "previous_permit",
+            "parent",
+            "permit",
+        )
+        .prefetch_related(
+            "devices",
+            Prefetch(
+                "documents",
+                queryset=Document.objects.select_related("uploaded_by", "supplement").order_by(
+                    "item", "-uploaded_at", "-id"
+                ),
+            ),
+            Prefetch(
+                "supplements",
+                queryset=SupplementRequest.objects.select_related("requested_by").order_by(
+                    "number"
+                ),
+            ),
+            Prefetch(
+                "apologies",
+                queryset=ApologySlip.objects.select_related("drafted_by", "issued_by").order_by(
+                    "drafted_at", "id"
+                ),
+            ),
+            "linked_certificates",
+        )
+        .get(**lookup)
+    )
+
+
+def dossier_timeline(dossier: Dossier) -> QuerySet[AuditEntry]:
+    return audit_trail(dossier).order_by("at", "id")
+
+
+AUDIT_ACTION_LABELS = {
+    "create": _("Lập hồ sơ"),
+    "assign": _("Giao chuyên viên thẩm định"),
+    "apology_draft": _("Lập dự thảo phiếu xin lỗi"),
+    "apology_issue": _("Phát hành phiếu xin lỗi"),
+}
+
+
+def audit_action_label(action: str) -> str:
+    """The Vietnamese label of an audit row's action (an FSM transition's label)."""
+    if action in AUDIT_ACTION_LABELS:
+        return str(AUDIT_ACTION_LABELS[action])
+    meta = getattr(getattr(Dossier, action, None), "_django_fsm", None)
+    if meta is not None:
+        for t in meta.transitions.values():
+            if t.custom.get("label"):
+                return str(t.custom["label"])
+    return action
+
+
+def dossier_clock_events(dossier: Dossier) -> QuerySet[ClockEvent]:
+    clocks = [pk for pk in (dossier.check_clock_id, dossier.result_clock_id) if pk]
+    return (
+        ClockEvent.objects.filter(clock_id__in=clocks)
+        .select_related("actor", "clock__rule")
+        .order_by("at", "id")
+    )
+
+
+def dossier_ledger(dossier: Dossier) -> QuerySet[Deadline]:
+    return deadlines_for_case(dossier).order_by("opened_at", "id")
+
+
+def dossier_tasks(dossier: Dossier) -> list:
+    """The viewflow tasks of the dossier's process(es), oldest first."""
+    return list(
+        Task.objects.filter(
+            process__artifact_content_type=ContentType.objects.get_for_model(Dossier),
+            process__artifact_object_id=dossier.pk,
+        )
+        .exclude(flow_task_type__in=["SWITCH", "START"])
+        .select_related("owner", "process")
+        .order_by("created", "id")
+    )
+
+
+def open_tasks(tasks: list) -> list:
+    return [t for t in tasks if t.status in OPEN_TASK_STATUSES]
+
+
+@dataclass(frozen=True)
+class GeneratedDocument:
+    name: str
+    label: str
+    url: str
+
+
+def document_url(dossier: Dossier, document: Document) -> str:
+    """Where an uploaded document is served (the view checks who asks)."""
+    return f"/ho-so/{dossier.code}/tai-lieu/{document.pk}/"
+
+
+def generated_documents(dossier: Dossier) -> list[GeneratedDocument]:
+    """The documents the engine generates for the dossier, in the order they arise
+    (uses the prefetched supplements and apologies)."""
+
+    def doc(name: str, label) -> GeneratedDocument:
+        return GeneratedDocument(name, str(label), f"/ho-so/{dossier.code}/van-ban/{name}/")
+
+    out = []
+    if dossier.submitted_on:
+        out.append(doc("tiep-nhan", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)")))
+    for s in dossier.supplements.all():
+        out.append(
+            doc(
+                f"bo-sung-{s.number}",
+                _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ lần %(n)s (Mẫu 02)") % {"n": s.number},
+            )
+        )
+    if dossier.status in (Status.NOT_ACCEPTED, Status.REFUSED):
+        out.append(doc("tu-choi", _("Phiếu từ chối / văn bản không cấp (Mẫu 03)")))
+    for a in dossier.apologies.all():
+        if a.state != ApologySlip.State.VOID:
+            out.append(
+                doc(
+                    f"xin-loi-{a.pk}",
+                    _("Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04), hẹn mới %(d)s")
+                    % {"d": a.new_date.strftime("%d/%m/%Y")},
+                )
+            )
+    if dossier.status == Status.ISSUED:
+        out.append(doc("giay-phep", _("Giấy phép / chứng chỉ đã cấp")))
+    return out
+
+
+def specialists() -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.SPECIALIST)
+        .select_related("division")
+        .order_by("last_name", "first_name", "username")
+        .distinct()
+    )
+
+
+# --- the manager page -----------------------------------------------------------------------
+def _dossier_status_subquery() -> Subquery:
+    return Subquery(
+        Dossier.objects.filter(pk=Cast(OuterRef("object_id"), BigIntegerField())).values("status")[
+            :1
+        ]
+    )
+
+
+def manager_deadlines(*, today: date | None = None) -> QuerySet[Deadline]:
+    """Open, running officer deadlines of radiation dossiers that are overdue or due
+    within two working days, with the dossier's status, earliest due first."""
+    today = today or timezone.localdate()
+    window = deadlines_overdue(today=today) | deadlines_due_within(
+        days=SOON_WORKING_DAYS, today=today
+    )
+    return (
+        window.filter(
+            content_type=ContentType.objects.get_for_model(Dossier),
+            kind__in=STAFF_DEADLINE_KINDS,
+        )
+        .annotate(dossier_status=_dossier_status_subquery())
+        .order_by("due_date", "id")
+    )
+
+
+def _counts(qs: QuerySet[Deadline], fields: list[str], today: date) -> list[dict]:
+    return list(
+        qs.order_by()
+        .values(*fields)
+        .annotate(
+            total=Count("id"),
+            overdue=Count("id", filter=Q(due_date__lt=today)),
+            due_soon=Count("id", filter=Q(due_date__gte=today)),
+        )
+        .order_by("-overdue", "-due_soon", *fields)
+    )
+
+
+def manager_counts_by_step(*, today: date | None = None) -> list[dict]:
+    """Overdue / due-soon counts per (ledger kind, dossier status), one query."""
+    today = today or timezone.localdate()
+    rows = _counts(manager_deadlines(today=today), ["kind", "dossier_status"], today)
+    for row in rows:
+        row["kind_label"] = deadline_kind_label(row["kind"])
+        row["status_label"] = status_label(row["dossier_status"])
+    return rows
+
+
+def manager_counts_by_owner(*, today: date | None = None) -> list[dict]:
+    """Overdue / due-soon counts per owner (the officer, or the role while unassigned),
+    one query."""
+    today = today or timezone.localdate()
+    rows = _counts(
+        manager_deadlines(today=today),
+        [
+            "owner_user_id",
+            "owner_user__username",
+            "owner_user__last_name",
+            "owner_user__first_name",
+            "owner_group__name",
+        ],
+        today,
+    )
+    for row in rows:
+        row["owner_label"] = owner_label(
+            username=row["owner_user__username"],
+            last_name=row["owner_user__last_name"],
+            first_name=row["owner_user__first_name"],
+            group=row["owner_group__name"],
+        )
+    return rows
+
+
+def role_label(group_name: str | None) -> str:
+    if not group_name:
+        return ""
+    try:
+        return str(Role(group_name).label)
+    except ValueError:
+        return group_name
+
+
+def document_names(dossier: Dossier) -> dict[str, str]:
+    """Checklist item code → its name in the dossier's procedure version."""
+    return {d["code"]: d["name"] for d in dossier.procedure_version.documents or []}
+
+
+def owner_label(*, username=None, last_name="", first_name="", group=None) -> str:
+    if username:
+        full = f"{last_name or ''} {first_name or ''}".strip()
+        return full or username
+    if group:
+        return str(_("Chưa giao — %(role)s") % {"role": role_label(group)})
+    return str(_("(chưa giao)"))
+
+
+# --- the register ------------------------------------------------------------------------------
+def register_permits(*, state: str | None = None, kind: str | None = None) -> QuerySet[Permit]:
+    qs = Permit.objects.select_related("dossier").order_by("-issued_on", "-id")
+    if state:
+        qs = qs.filter(state=state)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def days_late(due: date, today: date) -> int:
+    return max(0, (today - due).days)
+
+
+def soon_limit(today: date) -> date:
+    return add_working_days(today, SOON_WORKING_DAYS)
