@@ -72,8 +72,9 @@ class RegisterForm(UserCreationForm):
     @transaction.atomic
     def save(self, commit: bool = True):
         user = super().save(commit=False)
-        first, _sep, last = self.cleaned_data["full_name"].strip().rpartition(" ")
-        user.first_name, user.last_name = (first, last) if first else (last, "")
+        # Vietnamese order: family and middle names, then the given name (last word)
+        family, _sep, given = self.cleaned_data["full_name"].strip().rpartition(" ")
+        user.last_name, user.first_name = family, given
         user.email = self.cleaned_data["email"]
         user.phone = self.cleaned_data.get("phone", "")
         user.save()

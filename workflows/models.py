@@ -53,6 +53,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        """Vietnamese order: family and middle names (last_name) before the given name."""
+        return " ".join(p for p in (self.last_name.strip(), self.first_name.strip()) if p)
+
 
 class DayUnit(models.TextChoices):
     WORKING = "working", _("ngày làm việc")
