@@ -42,6 +42,7 @@ messages: setup
 bench: setup
 	$(PY) benchmarks/calendar_bench.py
 	$(PY) benchmarks/sweep_bench.py
+	$(PY) benchmarks/permits_pages_bench.py
 
 # Debian's Chromium for the browser tests (tests/browser); run as root.
 .PHONY: browser
