@@ -46,6 +46,8 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import task_finished
 from viewflow.workflow.status import PROCESS, STATUS
 
+from workflows.ledger import deadlines_for_case
+from workflows.models import Deadline
 from workflows.roles import Role, has_role, is_staff_member
 
 from . import services, views_staff
@@ -252,7 +254,13 @@ def _dossier_specialist(activation):
     return get_user_model()._default_manager.get(pk=specialist_id)
 
 
-SUMMARY = "{{ process.data.code }} — {{ process.data.organisation }}"
+# The inbox line of a task: the dossier and the due date of the step's time budget
+# (kept in `process.data` by `process_note_due`, so the list costs no extra query).
+SUMMARY = (
+    "{% load i18n %}{{ process.data.code }} — {{ process.data.organisation }}"
+    '{% if process.data.due %} · {% translate "hạn xử lý" %} {{ process.data.due }}{% endif %}'
+)
+_DUE_LABEL = _("hạn xử lý")  # the msgid the summary template translates
 
 
 class _RadiationNodes:
@@ -395,9 +403,29 @@ def flow_start_for(dossier: Dossier) -> RadiationProcess | None:
             process = process_for(case)
             if process is None:
                 process = flow_for(case).start.run(dossier=case)
+    if process is not None:
+        process_note_due(case, process)
     for child_pk in Dossier.objects.filter(parent_id=dossier.pk).values_list("pk", flat=True):
         flow_start_for(Dossier(pk=child_pk))
     return process
+
+
+def process_note_due(dossier: Dossier, process: RadiationProcess | None = None) -> None:
+    """Copy the due date of the officer's current step (the earliest open, running
+    `check` or `step` ledger row) into the process data shown in the inbox."""
+    process = process or process_for(dossier)
+    if process is None:
+        return
+    row = (
+        deadlines_for_case(dossier)
+        .filter(state=Deadline.State.OPEN, paused=False, kind__in=("check", "step"))
+        .order_by("due_date")
+        .first()
+    )
+    due = row.due_date.strftime("%d/%m/%Y") if row else ""
+    if (process.data or {}).get("due", "") != due:
+        process.data = {**(process.data or {}), "due": due}
+        process.save(update_fields=["data"])
 
 
 def flow_sync(dossier: Dossier) -> None:
@@ -429,6 +457,8 @@ def flow_sync(dossier: Dossier) -> None:
                     activation.activate_next()
                 elif isinstance(node, AppraisalStep):
                     _follow_specialist(node, task, case.specialist)
+    process.refresh_from_db()
+    process_note_due(case, process)
 
 
 def _follow_specialist(node: AppraisalStep, task, specialist) -> None:

@@ -511,3 +511,17 @@ def test_services_keep_the_flow_in_step_after_commit(
         with django_capture_on_commit_callbacks(execute=True):
             services.dossier_accept(dossier=dossier, actor=staff[Role.ONE_STOP_OFFICER])
         assert open_task(dossier, "fee")
+
+
+def test_the_inbox_line_shows_the_steps_due_date(
+    client, staff, applicant, django_capture_on_commit_callbacks
+):
+    with on(date(2024, 2, 5)):
+        dossier = file_dossier(applicant)
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier = services.dossier_submit(dossier=dossier, actor=applicant)
+    task = open_task(dossier, "check")
+    # received 05/02/2024: the check is due 19/02/2024
+    assert "19/02/2024" in task.brief
+    client.force_login(staff[Role.ONE_STOP_OFFICER])
+    assert "19/02/2024" in queue_codes(client)
