@@ -201,6 +201,15 @@ class DossierViewSet(
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    def _act(self, request, service, serializer_class) -> Response:
+        """One staff action: validate the input, call the one service with it, answer
+        with the dossier as it is now. The input's field names are the service's
+        keyword arguments."""
+        dossier = self.get_object()
+        data = self._input(serializer_class, request)
+        service(dossier=dossier, actor=request.user, request_ip=client_ip(request), **data)
+        return self._detail(dossier)
+
     # --- the applicant's steps ----------------------------------------------------------
     @extend_schema(
         tags=[TAG],
@@ -333,12 +342,7 @@ class DossierViewSet(
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, code=None):
-        dossier = self.get_object()
-        data = self._input(DossierNoteSerializer, request)
-        dossier = services.dossier_accept(
-            dossier=dossier, actor=request.user, note=data["note"], request_ip=client_ip(request)
-        )
-        return self._detail(dossier)
+        return self._act(request, services.dossier_accept, DossierNoteSerializer)
 
     @extend_schema(
         tags=[TAG],
@@ -348,15 +352,7 @@ class DossierViewSet(
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, code=None):
-        dossier = self.get_object()
-        data = self._input(DossierReasonsSerializer, request)
-        dossier = services.dossier_reject(
-            dossier=dossier,
-            actor=request.user,
-            reasons=data["reasons"],
-            request_ip=client_ip(request),
-        )
-        return self._detail(dossier)
+        return self._act(request, services.dossier_reject, DossierReasonsSerializer)
 
     @extend_schema(
         tags=[TAG],
@@ -370,16 +366,9 @@ class DossierViewSet(
     )
     @action(detail=True, methods=["post"], url_path="request-supplement")
     def request_supplement(self, request, code=None):
-        dossier = self.get_object()
-        data = self._input(DossierSupplementRequestSerializer, request)
-        services.dossier_request_supplement(
-            dossier=dossier,
-            actor=request.user,
-            items=data["items"],
-            reasons=data["reasons"],
-            request_ip=client_ip(request),
+        return self._act(
+            request, services.dossier_request_supplement, DossierSupplementRequestSerializer
         )
-        return self._detail(dossier)
 
     @extend_schema(
         tags=[TAG],
@@ -390,16 +379,7 @@ class DossierViewSet(
     )
     @action(detail=True, methods=["post"], url_path="record-fee")
     def record_fee(self, request, code=None):
-        dossier = self.get_object()
-        data = self._input(DossierFeeSerializer, request)
-        dossier = services.dossier_record_fee(
-            dossier=dossier,
-            actor=request.user,
-            receipt_no=data["receipt_no"],
-            paid_on=data["paid_on"],
-            request_ip=client_ip(request),
-        )
-        return self._detail(dossier)
+        return self._act(request, services.dossier_record_fee, DossierFeeSerializer)
 
     @extend_schema(
         tags=[TAG],
@@ -410,15 +390,7 @@ class DossierViewSet(
     )
     @action(detail=True, methods=["post"])
     def assign(self, request, code=None):
-        dossier = self.get_object()
-        data = self._input(DossierAssignSerializer, request)
-        dossier = services.dossier_assign(
-            dossier=dossier,
-            actor=request.user,
-            specialist=data["specialist"],
-            request_ip=client_ip(request),
-        )
-        return self._detail(dossier)
+        return self._act(request, services.dossier_assign, DossierAssignSerializer)
 
     @extend_schema(
         tags=[TAG],
@@ -428,16 +400,7 @@ class DossierViewSet(
     )
     @action(detail=True, methods=["post"], url_path="record-appraisal")
     def record_appraisal(self, request, code=None):
-        dossier = self.get_object()
-        data = self._input(DossierAppraisalSerializer, request)
-        dossier = services.dossier_record_appraisal(
-            dossier=dossier,
-            actor=request.user,
-            conclusion=data["conclusion"],
-            findings=data["findings"],
-            request_ip=client_ip(request),
-        )
-        return self._detail(dossier)
+        return self._act(request, services.dossier_record_appraisal, DossierAppraisalSerializer)
 
     @extend_schema(
         tags=[TAG],
@@ -448,16 +411,7 @@ class DossierViewSet(
     )
     @action(detail=True, methods=["post"])
     def review(self, request, code=None):
-        dossier = self.get_object()
-        data = self._input(DossierReviewSerializer, request)
-        dossier = services.dossier_review(
-            dossier=dossier,
-            actor=request.user,
-            approve=data["approve"],
-            note=data["note"],
-            request_ip=client_ip(request),
-        )
-        return self._detail(dossier)
+        return self._act(request, services.dossier_review, DossierReviewSerializer)
 
     @extend_schema(
         tags=[TAG],
@@ -468,12 +422,7 @@ class DossierViewSet(
     )
     @action(detail=True, methods=["post"])
     def sign(self, request, code=None):
-        dossier = self.get_object()
-        data = self._input(DossierNoteSerializer, request)
-        services.dossier_sign(
-            dossier=dossier, actor=request.user, note=data["note"], request_ip=client_ip(request)
-        )
-        return self._detail(dossier)
+        return self._act(request, services.dossier_sign, DossierNoteSerializer)
 
     @extend_schema(
         tags=[TAG],
@@ -483,15 +432,7 @@ class DossierViewSet(
     )
     @action(detail=True, methods=["post"])
     def refuse(self, request, code=None):
-        dossier = self.get_object()
-        data = self._input(DossierReasonsSerializer, request)
-        dossier = services.dossier_refuse(
-            dossier=dossier,
-            actor=request.user,
-            reasons=data["reasons"],
-            request_ip=client_ip(request),
-        )
-        return self._detail(dossier)
+        return self._act(request, services.dossier_refuse, DossierReasonsSerializer)
 
     @extend_schema(
         tags=[TAG],
@@ -501,12 +442,7 @@ class DossierViewSet(
     )
     @action(detail=True, methods=["post"], url_path="return-to-review")
     def return_to_review(self, request, code=None):
-        dossier = self.get_object()
-        data = self._input(DossierRequiredNoteSerializer, request)
-        dossier = services.dossier_return_to_review(
-            dossier=dossier, actor=request.user, note=data["note"], request_ip=client_ip(request)
-        )
-        return self._detail(dossier)
+        return self._act(request, services.dossier_return_to_review, DossierRequiredNoteSerializer)
 
     @extend_schema(
         tags=[TAG],
