@@ -92,6 +92,33 @@ CERTIFICATE_DOCUMENTS = [
 ]
 
 
+def _apology_parameters(*, new_date_working_days: int) -> dict:
+    """When the apology slip (Mẫu 04) is drafted and issued, and the new date it offers."""
+    return {
+        "apology_new_date_working_days": {"value": new_date_working_days, "legal_basis": INTERNAL},
+        "apology_draft_lead_working_days": {"value": 2, "legal_basis": INTERNAL},
+        "apology_issue_lead_working_days": {
+            "value": 1,
+            "legal_basis": "Điều 19 Nghị định số 61/2018/NĐ-CP (Mẫu 04) "
+            "— chậm nhất 01 ngày trước ngày hẹn trả",
+        },
+    }
+
+
+def _step_rules(*, appraisal, review, signing) -> list[tuple]:
+    """The internal step budgets, each (working days, extension cap), and the
+    applicant's supplement reminder."""
+    return [
+        ("appraisal", "Thẩm định hồ sơ, lập biên bản thẩm định", appraisal[0], DayUnit.WORKING,
+         INTERNAL, appraisal[1]),
+        ("review", "Lãnh đạo phòng xem xét, trình ký", review[0], DayUnit.WORKING, INTERNAL,
+         review[1]),
+        ("signing", "Lãnh đạo Sở ký", signing[0], DayUnit.WORKING, INTERNAL, signing[1]),
+        ("supplement", "Tổ chức, cá nhân bổ sung hồ sơ", 10, DayUnit.WORKING,
+         "Nhắc tổ chức, cá nhân khi yêu cầu bổ sung còn mở [GK]", 0),
+    ]  # fmt: skip
+
+
 def _permit_version(kind: str) -> dict:
     article = {
         DossierKind.PERMIT_NEW: "Điều 29",
@@ -124,25 +151,14 @@ def _permit_version(kind: str) -> dict:
                 "value": 45,
                 "legal_basis": f"Khoản 1 Điều 30 {ND142}",
             },
-            "apology_new_date_working_days": {"value": 5, "legal_basis": INTERNAL},
-            "apology_draft_lead_working_days": {"value": 2, "legal_basis": INTERNAL},
-            "apology_issue_lead_working_days": {
-                "value": 1,
-                "legal_basis": "Điều 19 Nghị định số 61/2018/NĐ-CP (Mẫu 04) "
-                "— chậm nhất 01 ngày trước ngày hẹn trả",
-            },
+            **_apology_parameters(new_date_working_days=5),
         },
         "rules": [
             ("check", "Kiểm tra tính đầy đủ, hợp lệ của hồ sơ", 5, DayUnit.WORKING,
              f"Điểm a khoản 4 Điều 29 {ND142}", 0),
             ("result", "Thẩm định và cấp giấy phép", 25, DayUnit.CALENDAR,
              f"Điểm b khoản 4 Điều 29 {ND142}", 15),
-            ("appraisal", "Thẩm định hồ sơ, lập biên bản thẩm định", 10, DayUnit.WORKING,
-             INTERNAL, 5),
-            ("review", "Lãnh đạo phòng xem xét, trình ký", 2, DayUnit.WORKING, INTERNAL, 2),
-            ("signing", "Lãnh đạo Sở ký", 2, DayUnit.WORKING, INTERNAL, 2),
-            ("supplement", "Tổ chức, cá nhân bổ sung hồ sơ", 10, DayUnit.WORKING,
-             "Nhắc tổ chức, cá nhân khi yêu cầu bổ sung còn mở [GK]", 0),
+            *_step_rules(appraisal=(10, 5), review=(2, 2), signing=(2, 2)),
         ],
     }  # fmt: skip
 
@@ -157,25 +173,14 @@ def _certificate_version() -> dict:
                 "value": 6,
                 "legal_basis": f"Điểm d khoản 2 Điều 35 {ND142}",
             },
-            "apology_new_date_working_days": {"value": 3, "legal_basis": INTERNAL},
-            "apology_draft_lead_working_days": {"value": 2, "legal_basis": INTERNAL},
-            "apology_issue_lead_working_days": {
-                "value": 1,
-                "legal_basis": "Điều 19 Nghị định số 61/2018/NĐ-CP (Mẫu 04) "
-                "— chậm nhất 01 ngày trước ngày hẹn trả",
-            },
+            **_apology_parameters(new_date_working_days=3),
         },
         "rules": [
             ("check", "Kiểm tra tính đầy đủ, hợp lệ của hồ sơ", 5, DayUnit.WORKING,
              f"Điểm a khoản 4 Điều 35 {ND142}", 0),
             ("result", "Thẩm định và cấp chứng chỉ", 10, DayUnit.WORKING,
              f"Điểm c khoản 4 Điều 35 {ND142}", 5),
-            ("appraisal", "Thẩm định hồ sơ, lập biên bản thẩm định", 5, DayUnit.WORKING,
-             INTERNAL, 3),
-            ("review", "Lãnh đạo phòng xem xét, trình ký", 2, DayUnit.WORKING, INTERNAL, 1),
-            ("signing", "Lãnh đạo Sở ký", 1, DayUnit.WORKING, INTERNAL, 1),
-            ("supplement", "Tổ chức, cá nhân bổ sung hồ sơ", 10, DayUnit.WORKING,
-             "Nhắc tổ chức, cá nhân khi yêu cầu bổ sung còn mở [GK]", 0),
+            *_step_rules(appraisal=(5, 3), review=(2, 1), signing=(1, 1)),
         ],
     }  # fmt: skip
 
