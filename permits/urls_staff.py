@@ -3,10 +3,15 @@ are mounted by the staff Site (workflows.registry.flow_viewsets)."""
 
 from django.urls import path
 
-from . import views_staff
+from . import views_counter, views_staff
 
 urlpatterns: list = [
     path("can-bo/buc-xa/", views_staff.StaffHomeView.as_view(), name="staff-home"),
+    path(
+        "can-bo/buc-xa/tiep-nhan/<str:kind>/",
+        views_counter.CounterIntakeView.as_view(),
+        name="counter-intake",
+    ),
     path("can-bo/buc-xa/tra-cuu/", views_staff.DossierLookupView.as_view(), name="staff-lookup"),
     path("can-bo/ho-so/<str:code>/", views_staff.DossierStaffView.as_view(), name="staff-dossier"),
     path(
