@@ -8,12 +8,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.models import Group
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from workflows.roles import Role
-
+from . import services
 from .lookup import CODE_MAX_LENGTH, KEY_MAX_LENGTH
 from .models import DeviceCategory, Permit
 from .services import DeviceInput, WorkerInput
@@ -69,17 +66,15 @@ class RegisterForm(UserCreationForm):
             )
         return email
 
-    @transaction.atomic
     def save(self, commit: bool = True):
-        user = super().save(commit=False)
-        # Vietnamese order: family and middle names, then the given name (last word)
-        family, _sep, given = self.cleaned_data["full_name"].strip().rpartition(" ")
-        user.last_name, user.first_name = family, given
-        user.email = self.cleaned_data["email"]
-        user.phone = self.cleaned_data.get("phone", "")
-        user.save()
-        user.groups.add(Group.objects.get_or_create(name=Role.APPLICANT)[0])
-        return user
+        data = self.cleaned_data
+        return services.applicant_register(
+            username=data["username"],
+            full_name=data["full_name"],
+            email=data["email"],
+            phone=data.get("phone", ""),
+            password=data["password1"],
+        )
 
 
 # --- filing a dossier -----------------------------------------------------------------

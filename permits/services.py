@@ -136,10 +136,11 @@ def _flow_after_commit(name: str, case: Dossier) -> None:
 
 
 def _perform(*, flow: str = "flow_sync", **kwargs) -> Dossier:
-    """`transition_perform`, then the flow follows the new status after commit."""
+    """`transition_perform`, then the flow follows the new status after commit.
+    Returns the dossier as the effects left it (they write with `update()`)."""
     result = transition_perform(**kwargs)
     _flow_after_commit(flow, result)
-    return result
+    return Dossier.objects.get(pk=result.pk)
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -180,6 +181,25 @@ def _close_rows(dossier: Dossier, kind: str, *, cancel: bool = False) -> None:
 def _pause_rows(dossier: Dossier, kind: str, paused: bool) -> None:
     for row in deadlines_for_case(dossier).filter(kind=kind, state=Deadline.State.OPEN):
         deadline_set_paused(deadline=row, paused=paused)
+
+
+# --- accounts -----------------------------------------------------------------------
+def applicant_register(*, username: str, full_name: str, email: str, phone: str, password: str):
+    """An applicant's own account (a person acting for a clinic, a company or
+    themselves), in the applicant group."""
+    from django.contrib.auth import get_user_model
+
+    with transaction.atomic():
+        # Vietnamese order: family and middle names, then the given name (last word)
+        family, _sep, given = full_name.strip().rpartition(" ")
+        user = get_user_model()(
+            username=username, last_name=family, first_name=given, email=email, phone=phone
+        )
+        user.set_password(password)
+        user.save()
+        user.groups.add(Group.objects.get_or_create(name=Role.APPLICANT)[0])
+        audit_record(case=user, actor=user, action="register")
+        return user
 
 
 # --- filing -------------------------------------------------------------------------
@@ -618,7 +638,7 @@ def dossier_submit(*, dossier: Dossier, actor, request_ip: str | None = None) ->
                 note=_("Nộp kèm hồ sơ giấy phép %(code)s") % {"code": result.code},
                 effects=effects,
             )
-        return Dossier.objects.get(pk=result.pk)
+        return result
 
 
 def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) -> Dossier:
@@ -660,7 +680,7 @@ def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) 
             result_unit=rule.get_unit_display(),
         )
 
-    result = _perform(
+    return _perform(
         case=dossier,
         transition="accept",
         actor=actor,
@@ -668,7 +688,6 @@ def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) 
         request_ip=request_ip,
         effects=effects,
     )
-    return Dossier.objects.get(pk=result.pk)
 
 
 def dossier_reject(*, dossier: Dossier, actor, reasons: str, request_ip=None) -> Dossier:
@@ -685,7 +704,7 @@ def dossier_reject(*, dossier: Dossier, actor, reasons: str, request_ip=None) ->
         _close_rows(case, "supplement", cancel=True)
         _notify_applicant(case, "dossier_not_accepted", "not-accepted", reasons=reasons.strip())
 
-    result = _perform(
+    return _perform(
         case=dossier,
         transition="reject",
         actor=actor,
@@ -693,7 +712,6 @@ def dossier_reject(*, dossier: Dossier, actor, reasons: str, request_ip=None) ->
         request_ip=request_ip,
         effects=effects,
     )
-    return Dossier.objects.get(pk=result.pk)
 
 
 def dossier_request_supplement(
@@ -831,7 +849,7 @@ def dossier_answer_supplement(
             effects=effects,
             back_to=request.back_to,
         )
-    return Dossier.objects.get(pk=result.pk)
+    return result
 
 
 def dossier_record_fee(
@@ -857,7 +875,7 @@ def dossier_record_fee(
             case, "fee_recorded", "fee", appointment=_d(clock.due_date), paid_on=_d(paid_on)
         )
 
-    result = _perform(
+    return _perform(
         case=dossier,
         transition="record_fee",
         actor=actor,
@@ -865,7 +883,6 @@ def dossier_record_fee(
         effects=effects,
         audit_data={"receipt_no": receipt_no.strip(), "paid_on": paid_on.isoformat()},
     )
-    return Dossier.objects.get(pk=result.pk)
 
 
 def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> Dossier:
@@ -918,7 +935,7 @@ def dossier_record_appraisal(
         _close_rows(case, "step")
         _open_step(case, "review", role=Role.HEAD_OF_DIVISION)
 
-    result = _perform(
+    return _perform(
         case=dossier,
         transition="record_appraisal",
         actor=actor,
@@ -927,7 +944,6 @@ def dossier_record_appraisal(
         effects=effects,
         audit_data={"conclusion": conclusion},
     )
-    return Dossier.objects.get(pk=result.pk)
 
 
 def dossier_review(
@@ -945,7 +961,7 @@ def dossier_review(
         else:
             _open_step(case, "appraisal", role=Role.SPECIALIST, owner_user=case.specialist)
 
-    result = _perform(
+    return _perform(
         case=dossier,
         transition="approve_review" if approve else "return_to_appraisal",
         actor=actor,
@@ -953,7 +969,6 @@ def dossier_review(
         request_ip=request_ip,
         effects=effects,
     )
-    return Dossier.objects.get(pk=result.pk)
 
 
 def _add_years(day: date, years: int) -> date:
@@ -1078,7 +1093,7 @@ def dossier_refuse(*, dossier: Dossier, actor, reasons: str, request_ip=None) ->
         Dossier.objects.filter(pk=case.pk).update(refusal_reasons=reasons.strip())
         _notify_applicant(case, "dossier_refused", "refused", reasons=reasons.strip())
 
-    result = _perform(
+    return _perform(
         case=dossier,
         transition="refuse",
         actor=actor,
@@ -1086,7 +1101,6 @@ def dossier_refuse(*, dossier: Dossier, actor, reasons: str, request_ip=None) ->
         request_ip=request_ip,
         effects=effects,
     )
-    return Dossier.objects.get(pk=result.pk)
 
 
 def dossier_return_to_review(*, dossier: Dossier, actor, note: str, request_ip=None) -> Dossier:
@@ -1097,7 +1111,7 @@ def dossier_return_to_review(*, dossier: Dossier, actor, note: str, request_ip=N
         _close_rows(case, "step")
         _open_step(case, "review", role=Role.HEAD_OF_DIVISION)
 
-    result = _perform(
+    return _perform(
         case=dossier,
         transition="return_to_review",
         actor=actor,
@@ -1105,7 +1119,6 @@ def dossier_return_to_review(*, dossier: Dossier, actor, note: str, request_ip=N
         request_ip=request_ip,
         effects=effects,
     )
-    return Dossier.objects.get(pk=result.pk)
 
 
 # --- late cases: the apology slip (Mẫu 04) --------------------------------------------
@@ -1305,9 +1318,16 @@ def permits_expire(*, today: date | None = None) -> int:
     expired = list(
         Permit.objects.filter(state=Permit.State.VALID, valid_until__lt=today).order_by("pk")
     )
+    changed = 0
     for permit in expired:
         with transaction.atomic():
-            Permit.objects.filter(pk=permit.pk).update(state=Permit.State.EXPIRED)
+            still_valid = Permit.objects.select_for_update().filter(
+                pk=permit.pk, state=Permit.State.VALID
+            )
+            if still_valid.first() is None:  # renewed or expired meanwhile
+                continue
+            still_valid.update(state=Permit.State.EXPIRED)
+            changed += 1
             for row in deadlines_for_case(permit).filter(
                 kind="permit_expiry", state=Deadline.State.OPEN
             ):
@@ -1319,4 +1339,4 @@ def permits_expire(*, today: date | None = None) -> int:
                 from_state=Permit.State.VALID,
                 to_state=Permit.State.EXPIRED,
             )
-    return len(expired)
+    return changed
