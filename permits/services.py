@@ -9,6 +9,7 @@ notifications. Views, the API, the flows and Celery tasks call only these.
 from __future__ import annotations
 
 import calendar
+import functools
 import secrets
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
@@ -39,6 +40,7 @@ from workflows.roles import Role, has_role
 from workflows.selectors import procedure_version_for
 from workflows.transitions import after_commit, transition_perform
 
+from . import access
 from .models import (
     PERMIT_KINDS,
     PROCEDURE_CODES,
@@ -63,6 +65,43 @@ ONE_STOP_DIVISION = "mot-cua"
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 APPLICANT_CHANNELS = ["in_app", "email"]
 STAFF_CHANNELS = ["in_app", "email"]
+
+
+# --- who may act (workflows.access) ----------------------------------------------------
+def _acting(*steps: str, choose=None):
+    """The service acts on one of `steps` of the dossier: in one transaction, the dossier
+    row is locked and the actor checked against the engine's rule (they hold the step's
+    task, or take it unclaimed with the step's role in the owning division, or lead that
+    division; never on their own dossier) before the service body runs. Every door —
+    page, API, admin, flow — calls the service, so each gets the same answer.
+
+    `choose(case, kwargs)` picks the step from the locked row (None: the transition's own
+    guard answers). A `system=True` call (the engine's own timed work) is not checked.
+    """
+
+    def decorate(service):
+        @functools.wraps(service)
+        def checked(**kwargs):
+            if kwargs.get("system"):
+                return service(**kwargs)
+            target = kwargs["dossier"] if "dossier" in kwargs else kwargs["apology"]
+            pk = target.pk if isinstance(target, Dossier) else target.dossier_id
+            pick = (lambda case: choose(case, kwargs)) if choose is not None else None
+            with transaction.atomic():
+                access.dossier_lock_for_step(pk, kwargs.get("actor"), *steps, choose=pick)
+                return service(**kwargs)
+
+        return checked
+
+    return decorate
+
+
+def _supplement_step(case: Dossier, _kwargs) -> str | None:
+    return {Status.SUBMITTED: "check", Status.APPRAISAL: "appraisal"}.get(case.status)
+
+
+def _submit_step(case: Dossier, _kwargs) -> str | None:
+    return None if case.channel == Channel.ONLINE else "receive"
 
 
 # --- small helpers ------------------------------------------------------------------
@@ -299,12 +338,8 @@ def dossier_create(
     """
     if kind not in DossierKind.values:
         raise DomainError(_("Thủ tục không hợp lệ."))
-    if applicant is None or applicant == actor:
-        applicant = actor
-    elif not has_role(actor, Role.ONE_STOP_OFFICER):
-        raise ActionForbidden(_("Chỉ cán bộ một cửa được lập hồ sơ thay tổ chức, cá nhân."))
-    if channel != Channel.ONLINE and not has_role(actor, Role.ONE_STOP_OFFICER):
-        raise ActionForbidden(_("Hồ sơ nộp trực tiếp hoặc qua bưu chính do cán bộ một cửa lập."))
+    applicant = actor if applicant is None else applicant
+    access.filing_authorize(actor=actor, applicant=applicant, channel=channel)
     fields = {k: (organisation.get(k) or "").strip() for k in ORGANISATION_FIELDS}
     missing = [
         k
@@ -590,6 +625,7 @@ def _start_check(case: Dossier, actor) -> None:
     case.check_clock = clock
 
 
+@_acting("receive", choose=_submit_step)
 def dossier_submit(*, dossier: Dossier, actor, request_ip: str | None = None) -> Dossier:
     """The applicant files the dossier online (or the officer records a counter filing).
 
@@ -641,6 +677,7 @@ def dossier_submit(*, dossier: Dossier, actor, request_ip: str | None = None) ->
         return result
 
 
+@_acting("check")
 def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) -> Dossier:
     """Complete and valid: receipt with appointment date (Mẫu 01) and fee notice.
 
@@ -690,6 +727,7 @@ def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) 
     )
 
 
+@_acting("check")
 def dossier_reject(*, dossier: Dossier, actor, reasons: str, request_ip=None) -> Dossier:
     """Mẫu 03: refuse to accept the dossier, with reasons."""
     if not reasons.strip():
@@ -714,6 +752,7 @@ def dossier_reject(*, dossier: Dossier, actor, reasons: str, request_ip=None) ->
     )
 
 
+@_acting("check", "appraisal", choose=_supplement_step)
 def dossier_request_supplement(
     *, dossier: Dossier, actor, items: Iterable[str], reasons: str, request_ip=None
 ) -> SupplementRequest:
@@ -852,6 +891,7 @@ def dossier_answer_supplement(
     return result
 
 
+@_acting("fee")
 def dossier_record_fee(
     *, dossier: Dossier, actor, receipt_no: str, paid_on: date | None = None, request_ip=None
 ) -> Dossier:
@@ -885,6 +925,7 @@ def dossier_record_fee(
     )
 
 
+@_acting("assign")
 def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> Dossier:
     """The head of division assigns the appraisal to a specialist (or one takes it)."""
     if not has_role(specialist, Role.SPECIALIST):
@@ -893,6 +934,7 @@ def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> D
         raise ActionForbidden(_("Chỉ lãnh đạo phòng được giao hồ sơ cho chuyên viên khác."))
     with transaction.atomic():
         case = _lock(dossier)
+        access.assignee_check(case, specialist)
         if case.status not in (Status.AWAITING_FEE, Status.APPRAISAL, Status.SUPPLEMENT):
             raise DomainError(
                 _("Chỉ giao thẩm định khi hồ sơ đã được tiếp nhận và chưa thẩm định xong.")
@@ -916,6 +958,7 @@ def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> D
         return case
 
 
+@_acting("appraisal")
 def dossier_record_appraisal(
     *, dossier: Dossier, actor, conclusion: str, findings: str, request_ip=None
 ) -> Dossier:
@@ -946,6 +989,7 @@ def dossier_record_appraisal(
     )
 
 
+@_acting("review")
 def dossier_review(
     *, dossier: Dossier, actor, approve: bool, note: str = "", request_ip=None
 ) -> Dossier:
@@ -991,6 +1035,7 @@ def _finish(case: Dossier, actor, cause: str) -> None:
     Dossier.objects.filter(pk=case.pk).update(decided_on=today, decided_by=actor)
 
 
+@_acting("signing")
 def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) -> Permit:
     """The director signs: the permit (3 years) or the certificate (no expiry) is issued
     with a register number."""
@@ -1083,6 +1128,7 @@ def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) ->
     return issued[0]
 
 
+@_acting("signing")
 def dossier_refuse(*, dossier: Dossier, actor, reasons: str, request_ip=None) -> Dossier:
     """The director signs the refusal, with reasons, within the same time limit."""
     if not reasons.strip():
@@ -1103,6 +1149,7 @@ def dossier_refuse(*, dossier: Dossier, actor, reasons: str, request_ip=None) ->
     )
 
 
+@_acting("signing")
 def dossier_return_to_review(*, dossier: Dossier, actor, note: str, request_ip=None) -> Dossier:
     if not note.strip():
         raise DomainError(_("Nêu lý do trả lại."))
@@ -1125,6 +1172,7 @@ def dossier_return_to_review(*, dossier: Dossier, actor, note: str, request_ip=N
 APOLOGY_STATES = (Status.APPRAISAL, Status.REVIEW, Status.SIGNING)
 
 
+@_acting("apology_draft")
 def apology_draft(
     *,
     dossier: Dossier,
@@ -1212,6 +1260,7 @@ def apology_draft(
         return slip
 
 
+@_acting("apology_issue")
 def apology_issue(*, apology: ApologySlip, actor, request_ip=None) -> ApologySlip:
     """Issue the drafted slip: the appointment moves to the new date (recorded on the
     legal clock with the reason), the applicant is told, the director alerted."""

@@ -17,6 +17,12 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
+# Roles that serve the whole department rather than one division: the director (and
+# deputies) sign for the department; the accountant keeps the department's books.
+DEPARTMENT_WIDE_ROLES = frozenset({Role.DIRECTOR, Role.ACCOUNTANT})
+# Roles that lead: the head of a division leads it, the director the department. A
+# leader may act on a step of what they lead even when an officer holds its task.
+LEADER_ROLES = frozenset({Role.HEAD_OF_DIVISION, Role.DIRECTOR})
 
 
 def user_roles(user) -> set[str]:
