@@ -277,7 +277,9 @@ from viewflow.workflow.models import Task  # noqa: E402
 
 from permits import flows  # noqa: E402
 from tests.conftest import make_user  # noqa: E402
+from permits.models import PROCEDURE_CODES  # noqa: E402
 from workflows.models import Division  # noqa: E402
+from workflows.selectors import procedure_version_for  # noqa: E402
 
 
 @pytest.fixture
@@ -435,7 +437,12 @@ def _counter_page(applicant: str):
             "worker-birth_date": "12/04/1990",
             "worker-id_number": "014090001234",
         }
-        url = reverse("permits:counter-intake", kwargs={"kind": DossierKind.CERTIFICATE})
+        version = procedure_version_for(PROCEDURE_CODES[KIND], date(2024, 3, 4))
+        for spec in version.documents:
+            data[f"doc-file-{spec['code']}"] = pdf(f"{spec['code']}.pdf")
+            if spec.get("dated"):
+                data[f"doc-issued-{spec['code']}"] = "15/02/2024"
+        url = reverse("permits:counter-intake", kwargs={"kind": KIND})
         return client.post(url, data)
 
     return send
@@ -696,6 +703,9 @@ SCENES: dict[str, Scene] = {
     ),
     "file-counter/for-applicant-who-is-staff/page": Scene(
         None, Role.ONE_STOP_OFFICER, "page", _counter_page("applicant_and_staff"),
+    ),
+    "file-counter/for-applicant/page (control)": Scene(
+        None, Role.ONE_STOP_OFFICER, "page", _counter_page("owner"), ok=True,
     ),
     "file-counter/officer-elsewhere/page": Scene(
         None, "officer_elsewhere", "page", _counter_page("owner"),
