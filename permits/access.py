@@ -134,6 +134,17 @@ def step_authorize(case: Dossier, actor, step: str) -> None:
     decision.raise_if_refused()
 
 
+def desk_officer(user) -> bool:
+    """A one-stop officer of the desk (who completes a dossier filed at the counter)."""
+    profile = actor_profile(user)
+    return has_step(
+        actor_roles=profile.roles,
+        actor_division=profile.division,
+        step_roles=STEPS["receive"].roles,
+        owner_division=STEPS["receive"].division,
+    )
+
+
 def assignee_check(case: Dossier, specialist) -> None:
     """The appraisal goes to a specialist of the appraising division, never to the
     account the dossier is filed in."""

@@ -89,7 +89,8 @@ class IntakeForm(forms.Form):
             raise forms.ValidationError(
                 _(
                     "Không tìm thấy tài khoản tổ chức, cá nhân “%(username)s” (tài khoản phải "
-                    "đang hoạt động và đã đăng ký là tổ chức, cá nhân nộp hồ sơ)."
+                    "đang hoạt động, đã đăng ký là tổ chức, cá nhân nộp hồ sơ và không phải tài "
+                    "khoản cán bộ hay quản trị)."
                 )
                 % {"username": username}
             )

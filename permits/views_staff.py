@@ -444,9 +444,7 @@ class DossierStaffView(StaffRequiredMixin, TemplateView):
             dossier = selectors.dossier_for_staff(code=kwargs["code"])
         except Dossier.DoesNotExist:
             raise Http404(gettext("Không tìm thấy hồ sơ.")) from None
-        ctx = super().get_context_data(
-            dossier=dossier, **_case_context(dossier, self.request.user)
-        )
+        ctx = super().get_context_data(dossier=dossier, **_case_context(dossier, self.request.user))
         ctx["can_apology"] = _can_handle_apology(self.request.user)
         ctx["apology_form"] = ApologyDraftForm()
         return ctx

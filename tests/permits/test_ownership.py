@@ -347,3 +347,23 @@ def test_the_engines_own_timed_work_is_not_checked(staff, applicant):
         )
         slip = services.apology_draft(dossier=dossier, actor=None, system=True, reason="Chậm.")
     assert slip.drafted_by is None
+
+
+@pytest.mark.django_db
+def test_only_the_desk_completes_a_counter_draft(staff, applicant, divisions):
+    from tests.permits.conftest import pdf
+
+    away = make_user("motcua-vp", DESK, division=divisions["van-phong"])
+    with on(date(2024, 3, 4)):
+        draft = services.dossier_create(
+            actor=staff[DESK],
+            applicant=applicant,
+            channel=Channel.COUNTER,
+            kind=DossierKind.CERTIFICATE,
+            organisation=ORGANISATION,
+            worker=WORKER,
+        )
+        with pytest.raises(ActionForbidden):
+            services.document_upload(dossier=draft, item="anh", upload=pdf(), actor=away)
+        doc = services.document_upload(dossier=draft, item="anh", upload=pdf(), actor=staff[DESK])
+    assert doc.uploaded_by == staff[DESK]
