@@ -134,15 +134,22 @@ def step_authorize(case: Dossier, actor, step: str) -> None:
     decision.raise_if_refused()
 
 
-def desk_officer(user) -> bool:
-    """A one-stop officer of the desk (who completes a dossier filed at the counter)."""
+def holds_step(user, step: str) -> bool:
+    """The user has the step's role in the division that owns it (whoever holds its
+    task now): who may claim it, and who is offered its buttons."""
+    rule = STEPS[step]
     profile = actor_profile(user)
     return has_step(
         actor_roles=profile.roles,
         actor_division=profile.division,
-        step_roles=STEPS["receive"].roles,
-        owner_division=STEPS["receive"].division,
+        step_roles=rule.roles,
+        owner_division=rule.division,
     )
+
+
+def desk_officer(user) -> bool:
+    """A one-stop officer of the desk (who completes a dossier filed at the counter)."""
+    return holds_step(user, "receive")
 
 
 def assignee_check(case: Dossier, specialist) -> None:
@@ -215,13 +222,4 @@ def sees_personal_data(user, dossier: Dossier | None = None) -> bool:
         return True
     if user.is_superuser:
         return True
-    profile = actor_profile(user)
-    return any(
-        has_step(
-            actor_roles=profile.roles,
-            actor_division=profile.division,
-            step_roles=STEPS[s].roles,
-            owner_division=STEPS[s].division,
-        )
-        for s in PROCEDURE_STEPS
-    )
+    return any(holds_step(user, s) for s in PROCEDURE_STEPS)

@@ -46,7 +46,6 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import task_finished
 from viewflow.workflow.status import PROCESS, STATUS
 
-from workflows.access import actor_profile, has_step
 from workflows.ledger import deadlines_for_case
 from workflows.models import Deadline
 from workflows.roles import Role, has_role, is_staff_member
@@ -175,18 +174,6 @@ class AppraisalActivation(StepActivation):
         super().reassign.original(user=user)
 
 
-def _holds_step(user, step: str) -> bool:
-    """The user has the step's role in the division that owns it (workflows.access)."""
-    rule = access.STEPS[step]
-    profile = actor_profile(user)
-    return has_step(
-        actor_roles=profile.roles,
-        actor_division=profile.division,
-        step_roles=rule.roles,
-        owner_division=rule.division,
-    )
-
-
 def _own_dossier(user, task) -> bool:
     applicant = (
         Dossier.objects.filter(pk=task.process.artifact_object_id)
@@ -211,13 +198,13 @@ class Step(_NoTakeBack, flow.View):
         self.roles = STEP_ROLES[step]
 
     def can_execute(self, user, task):
-        return super().can_execute(user, task) and _holds_step(user, self.step)
+        return super().can_execute(user, task) and access.holds_step(user, self.step)
 
     def can_assign(self, user, task):
         # a superuser passes has_perm, but may only claim what they could execute
         return (
             super().can_assign(user, task)
-            and _holds_step(user, self.step)
+            and access.holds_step(user, self.step)
             and not _own_dossier(user, task)
         )
 
@@ -244,13 +231,7 @@ class AppraisalStep(Step):
         specialist cannot take a dossier the head gave to a colleague)."""
         if not (task.status in (STATUS.NEW, STATUS.ASSIGNED) and user.is_authenticated):
             return False
-        profile = actor_profile(user)
-        return has_step(
-            actor_roles=profile.roles,
-            actor_division=profile.division,
-            step_roles=(Role.HEAD_OF_DIVISION,),
-            owner_division=access.STEPS["assign"].division,
-        )
+        return access.holds_step(user, "review")  # the head of the appraising division
 
 
 # --- routing on the dossier's status ----------------------------------------------------

@@ -431,7 +431,8 @@ class ApologyDraftForm(forms.Form):
 
 
 def _can_handle_apology(user) -> bool:
-    return has_role(user, Role.HEAD_OF_DIVISION, Role.DIRECTOR)
+    # the head of the appraising division or the director (permits.access)
+    return access.holds_step(user, "apology_issue")
 
 
 class DossierStaffView(StaffRequiredMixin, TemplateView):

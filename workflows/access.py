@@ -31,7 +31,14 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from .errors import ActionForbidden
-from .roles import DEPARTMENT_WIDE_ROLES, LEADER_ROLES, STAFF_ROLES, Role
+from .roles import (
+    DEPARTMENT_WIDE_ROLES,
+    LEADER_ROLES,
+    STAFF_ROLES,
+    Role,
+    user_division,
+    user_roles,
+)
 
 
 @dataclass(frozen=True)
@@ -212,10 +219,6 @@ def counter_filing_decide(
 
 
 # --- loading the values -------------------------------------------------------------------
-_ROLES = "_motcua_roles"  # shared with workflows.roles.user_roles
-_DIVISION = "_motcua_division"
-
-
 @dataclass(frozen=True)
 class ActorProfile:
     id: int | None
@@ -227,28 +230,14 @@ class ActorProfile:
 
 
 def actor_profile(user) -> ActorProfile:
-    """The user's roles and division code, in one query, cached on the user object for
-    the request (`workflows.roles.user_roles` reads the same cache)."""
+    """The user's roles and division code: one query, cached on the user object for the
+    request and shared with `workflows.roles.user_roles`."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ActorProfile(None, frozenset(), None)
-    roles = getattr(user, _ROLES, None)
-    division = user.__dict__.get(_DIVISION, ...)
-    if roles is None or division is ...:
-        from django.contrib.auth import get_user_model
-
-        rows = list(
-            get_user_model()
-            ._default_manager.filter(pk=user.pk)
-            .values_list("groups__name", "division__code")
-        )
-        roles = {name for name, _code in rows if name}
-        division = rows[0][1] if rows else None
-        setattr(user, _ROLES, roles)
-        user.__dict__[_DIVISION] = division
     return ActorProfile(
         user.pk,
-        frozenset(roles),
-        division,
+        frozenset(user_roles(user)),
+        user_division(user),
         bool(user.is_active),
         bool(user.is_staff),
         bool(user.is_superuser),
