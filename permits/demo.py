@@ -1,12 +1,26 @@
-"""Demo data of the radiation procedures, from the department's Q1/2024 report.
+"""Demo data of the radiation procedures: the department's Q1/2024 history, and a
+current set of dossiers dated from today.
 
-The report (seed/bao-cao-khcn-quy-I-2024.txt) counts 06 permit dossiers and 01
-certificate dossier received in Q1/2024. They are replayed here through the real
+The history. The report (seed/bao-cao-khcn-quy-I-2024.txt) counts 06 permit dossiers
+and 01 certificate dossier received in Q1/2024. They are replayed through the real
 services on real Q1/2024 dates (the clock is moved for each step), so every date,
-ledger row, clock event and audit entry is what the engine would have produced:
-two permits and the certificate issued, one in appraisal, one waiting for a
-supplement, one late with its apology slip, one just received.
-The facilities are illustrative; the report does not name them.
+ledger row, clock event and audit entry is what the engine would have produced. On
+31/03/2024 two permits and the certificate are issued, one case is in appraisal, one
+waits for a supplement, one is late with its apology slip, one was just received —
+what the report counts. Those four are then finished in April 2024 (`CARRY_OVER`), so
+the quarter stays as reported and nothing of it is still open, years late, today.
+
+The current set. One dossier in each state and each warning a working department
+sees — checks due in two days, today and two days late; a supplement; a fee awaited;
+appraisals due tomorrow and late; a case late with its apology slip issued and one
+whose slip the beat has just drafted; review due today; a signature due tomorrow;
+issued, refused, not accepted; a permit expiring in 55 days whose holder has been
+reminded — filed and handled through the services on dates counted back from today,
+with the beat's daily work replayed over the last weeks (`workflows.demo.Timeline`).
+
+Idempotent: each dossier is found by its applicant and organisation and not filed
+twice; an action runs only from the state it starts from. The current set is dated
+from the day it is first loaded. The facilities are illustrative.
 """
 
 from __future__ import annotations
