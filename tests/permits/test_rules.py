@@ -255,3 +255,8 @@ def test_renewal_of_that_permit_is_refused_the_day_after_the_window(staff, appli
     with on(date(2026, 2, 22)), pytest.raises(DomainError, match="21/02/2026") as refused:
         file_dossier(applicant, kind=DossierKind.PERMIT_RENEWAL, previous_permit=permit)
     assert refused.value.code == "renewal_too_late"
+
+
+def test_the_rules_name_the_dossier_kinds_of_the_model():
+    assert rules.RENEWAL == DossierKind.PERMIT_RENEWAL
+    assert rules.AMENDMENT == DossierKind.PERMIT_AMENDMENT
