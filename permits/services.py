@@ -8,13 +8,12 @@ notifications. Views, the API, the flows and Celery tasks call only these.
 
 from __future__ import annotations
 
-import calendar
 import functools
 import secrets
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
@@ -40,7 +39,7 @@ from workflows.roles import Role, has_role
 from workflows.selectors import procedure_version_for
 from workflows.transitions import after_commit, transition_perform
 
-from . import access
+from . import access, rules
 from .models import (
     PERMIT_KINDS,
     PROCEDURE_CODES,
@@ -273,8 +272,8 @@ def _check_renewal_window(previous: Permit, on: date) -> None:
     days = int(version.param("renewal_min_days_before_expiry", 45))
     if previous.valid_until is None:
         raise DomainError(_("Chứng chỉ nhân viên bức xạ không có thời hạn, không cần gia hạn."))
-    last_day = previous.valid_until - timedelta(days=days)
-    if on > last_day:
+    last_day = rules.renewal_last_filing_day(previous.valid_until, days)
+    if not rules.renewal_in_time(previous.valid_until, days, on):
         raise DomainError(
             _(
                 "Giấy phép số %(number)s hết hạn ngày %(expiry)s. Hồ sơ gia hạn phải nộp chậm nhất "
@@ -447,13 +446,6 @@ def _worker_fields(worker: WorkerInput | None) -> dict:
     }
 
 
-def _months_before(day: date, months: int) -> date:
-    month = day.month - months
-    year = day.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _check_document_date(version, item: dict, issued_on: date | None, on: date) -> None:
     if not item.get("dated"):
         return
@@ -466,24 +458,24 @@ def _check_document_date(version, item: dict, issued_on: date | None, on: date) 
             _("Ngày cấp của “%(item)s” không được sau ngày nộp.") % {"item": item["name"]}
         )
     months = item.get("max_age_months")
-    if months:
-        oldest = _months_before(on, int(months))
-        if issued_on < oldest:
-            raise DomainError(
-                _(
-                    "“%(item)s” cấp ngày %(issued)s đã quá %(months)s tháng tính đến ngày nộp "
-                    "%(on)s (chỉ chấp nhận giấy cấp từ ngày %(oldest)s trở đi). Vui lòng nộp giấy "
-                    "khám sức khỏe mới."
-                )
-                % {
-                    "item": item["name"],
-                    "issued": _d(issued_on),
-                    "months": months,
-                    "on": _d(on),
-                    "oldest": _d(oldest),
-                },
-                code="document_too_old",
+    # counted forward from the issue date (Civil Code Art. 148), see permits/rules.py
+    if months and not rules.document_within_age(issued_on, int(months), on):
+        oldest = rules.oldest_accepted_issue_date(on, int(months))
+        raise DomainError(
+            _(
+                "“%(item)s” cấp ngày %(issued)s đã quá %(months)s tháng tính đến ngày nộp "
+                "%(on)s (chỉ chấp nhận giấy cấp từ ngày %(oldest)s trở đi). Vui lòng nộp giấy "
+                "khám sức khỏe mới."
             )
+            % {
+                "item": item["name"],
+                "issued": _d(issued_on),
+                "months": months,
+                "on": _d(on),
+                "oldest": _d(oldest),
+            },
+            code="document_too_old",
+        )
 
 
 @contextmanager
@@ -1016,13 +1008,6 @@ def dossier_review(
     )
 
 
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _finish(case: Dossier, actor, cause: str) -> None:
     today = _today()
     clock = _clock(case.result_clock_id)
@@ -1062,14 +1047,12 @@ def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) ->
             }
         else:
             kind, prefix = Permit.Kind.PERMIT, "GP"
-            years = int(version.param("validity_years", 3))
-            if case.kind == DossierKind.PERMIT_RENEWAL:
-                valid_from = previous.valid_until
-                valid_until = _add_years(previous.valid_until, years)
-            elif case.kind == DossierKind.PERMIT_AMENDMENT:
-                valid_from, valid_until = today, previous.valid_until
-            else:
-                valid_from, valid_until = today, _add_years(today, years)
+            valid_from, valid_until = rules.permit_term(
+                kind=case.kind,
+                issued_on=today,
+                validity_years=int(version.param("validity_years", 3)),
+                previous_valid_until=previous.valid_until if previous else None,
+            )
             scope = "; ".join(
                 f"{d.get_category_display()} {d.model_name}, số sê-ri {d.serial_number}"
                 for d in case.devices.all()
