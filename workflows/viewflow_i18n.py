@@ -27,10 +27,20 @@ def _flow_task_choices(queryset):
 
 
 def install() -> None:
-    from viewflow.workflow.flow.views import filters
+    from viewflow.workflow.flow.views import dashboard, filters
     from viewflow.workflow.flow.views import list as task_lists
-    from viewflow.workflow.models import Task
+    from viewflow.workflow.models import Process, Task
 
-    task_lists.WorkflowTaskListView.process_brief.short_description = _("Process brief")
-    Task.brief.fget.short_description = _("Brief")
+    columns = {
+        task_lists.WorkflowTaskListView.process_brief: _("Process brief"),
+        task_lists.WorkflowInboxListView.created: _("Created"),
+        task_lists.FlowArchiveListView.process_summary: _("Process brief"),
+        dashboard.DashboardTaskListView.process_summary: _("Process brief"),
+        dashboard.DashboardProcessListView.process_id: _("Process"),
+        dashboard.DashboardProcessListView.active_tasks: _("Công việc đang mở"),
+        Task.brief.fget: _("Brief"),
+        Process.brief.fget: _("Brief"),
+    }
+    for column, label in columns.items():
+        column.short_description = label
     filters.get_queryset_flow_task_choices = _flow_task_choices
