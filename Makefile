@@ -39,7 +39,8 @@ lint: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
 # The English catalogue of the project's (Vietnamese) strings, and the Vietnamese catalogue
-# of the third-party strings the staff see (viewflow and django-filter ship no Vietnamese):
+# of the third-party strings the staff see (viewflow and django-filter ship no Vietnamese;
+# Django's Vietnamese lacks its own "5 minutes"):
 # their msgids are extracted from the installed packages and merged into locale/vi.
 # New msgids arrive untranslated: fill them in locale/vi/LC_MESSAGES/django.po.
 VI_PACKAGES := viewflow django_filters
@@ -48,7 +49,8 @@ messages: setup
 	@rm -rf var/i18n && mkdir -p var/i18n/locale
 	@set -e; for pkg in $(VI_PACKAGES); do \
 	  src="$$($(PY) -c "import importlib.util as u; print(u.find_spec('$$pkg').submodule_search_locations[0])")"; \
-	  cp -r "$$src" var/i18n/; rm -rf var/i18n/$$pkg/locale var/i18n/$$pkg/static; done
+	  cp -r "$$src" var/i18n/; rm -rf var/i18n/$$pkg/locale var/i18n/$$pkg/static; done; \
+	  cp "$$($(PY) -c "import django.utils.timesince as t; print(t.__file__)")" var/i18n/  # Django's own vi lacks these
 	cd var/i18n && $(CURDIR)/$(VENV)/bin/django-admin makemessages -l vi --no-location --no-wrap
 	msgmerge --quiet --update --no-fuzzy-matching --backup=none --no-location --no-wrap \
 	  locale/vi/LC_MESSAGES/django.po var/i18n/locale/vi/LC_MESSAGES/django.po

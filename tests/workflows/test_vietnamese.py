@@ -38,7 +38,10 @@ _MSGID_TPL = re.compile(r"""{%\s*(?:trans|translate)\s+(?:"([^"]+)"|'([^']+)')""
 _LITERAL_ATTR = re.compile(r"""\b(?:label|default)[=:]"([A-Z][A-Za-z ]+)\"""")
 _PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w*\}|%s")
 # text that only English viewflow chrome produces
-ENGLISH_PATTERNS = [re.compile(r"\b\d+-\d+ of \d+\b")]
+ENGLISH_PATTERNS = [
+    re.compile(r"\b\d+-\d+ of \d+\b"),  # viewflow's list summary
+    re.compile(r"\b\d+\s(?:minute|hour|day|week|month|year)s?\b"),  # Django's timesince
+]
 
 
 @cache
