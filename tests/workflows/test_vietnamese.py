@@ -179,6 +179,8 @@ def test_viewflow_pages_read_vietnamese(client, staff, applicant):
         html.update({name: _get(client, path) for name, path in later.items()})
     assert "Việc của tôi" in html["inbox"] and "Việc chờ nhận" in html["inbox"]
     assert dossier.code in html["inbox"] and "Tiếp nhận hồ sơ" in html["task page"]
+    # viewflow's process panel beside the task pages lists no field of the dossier
+    assert dossier.lookup_key not in html["task detail"] + html["task assign"]
     problems = {name: page_problems(body) for name, body in html.items()}
     assert {name: p for name, p in problems.items() if p} == {}
 
