@@ -38,6 +38,7 @@ class Visit:
 
     def __init__(self, page, base: str, username: str):
         self.page, self.base, self.seen = page, base, {}
+        page.set_default_timeout(60_000)  # the CI machine's two cores are shared
         page.goto(f"{base}/")
         assert "/accounts/login/" in page.url  # the front door sends them to the login page
         page.fill("input[name=username]", username)
@@ -47,7 +48,7 @@ class Visit:
         self.check()
 
     def check(self) -> None:
-        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_load_state("networkidle")  # viewflow's Turbo loads pages by fetch
         path = self.page.url.removeprefix(self.base)
         self.seen[path] = page_problems(self.page.content())
 
@@ -79,8 +80,10 @@ class Visit:
                 field.fill(value)
         self.click(form.locator("button[type=submit]"))
 
-    def status(self) -> str:
-        return self.page.locator("#dossier-status").inner_text().strip()
+    def expect_status(self, label: str) -> None:
+        from playwright.sync_api import expect
+
+        expect(self.page.locator("#dossier-status")).to_have_text(label)
 
     def shoot(self, name: str) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -102,10 +105,10 @@ def test_each_staff_role_does_its_step_through_the_pages(chromium, live_server, 
         officer.claim_and_open(code)
         officer.act("accept", note="Hồ sơ đầy đủ, hợp lệ.")
         assert f"/can-bo/ho-so/{code}/" in officer.page.url
-        assert officer.status() == label[Status.AWAITING_FEE]
+        officer.expect_status(label[Status.AWAITING_FEE])
         officer.claim_and_open(code)
         officer.act("record_fee", receipt_no="BL-0001")
-        assert officer.status() == label[Status.APPRAISAL]
+        officer.expect_status(label[Status.APPRAISAL])
 
         # the specialist takes the appraisal from the queue and records it
         specialist = visits["specialist"] = Visit(new_page(), live_server.url, "chuyenvien")
@@ -116,13 +119,13 @@ def test_each_staff_role_does_its_step_through_the_pages(chromium, live_server, 
         specialist.page.go_back()
         specialist.check()
         specialist.act("record_appraisal", conclusion="pass", findings="Đạt yêu cầu an toàn.")
-        assert specialist.status() == label[Status.REVIEW]
+        specialist.expect_status(label[Status.REVIEW])
 
         # the head of division reviews it and sends it to be signed
         head = visits["head"] = Visit(new_page(), live_server.url, "truongphong")
         head.claim_and_open(code)
         head.act("approve", note="Đồng ý trình ký.")
-        assert head.status() == label[Status.SIGNING]
+        head.expect_status(label[Status.SIGNING])
         head.go("/can-bo/quan-ly/")
         head.shoot("manager")
         head.go("/deadlines/?view=all")
@@ -132,7 +135,7 @@ def test_each_staff_role_does_its_step_through_the_pages(chromium, live_server, 
         director = visits["director"] = Visit(new_page(), live_server.url, "giamdoc")
         director.claim_and_open(code)
         director.act("sign", note="")
-        assert director.status() == label[Status.ISSUED]
+        director.expect_status(label[Status.ISSUED])
         director.shoot("case")
         director.go("/workflow/archive/")
         director.go("/thong-bao/")
