@@ -525,18 +525,22 @@ def _start_locked(case: Dossier) -> RadiationProcess | None:
         return None
     flow_class = flow_for(case)
     now_ = now()
-    due = (
-        Deadline.objects.filter(
-            content_type=_dossier_ct(),
-            object_id=str(case.pk),
-            state=Deadline.State.OPEN,
-            paused=False,
-            kind__in=("check", "step"),
+    check = case.check_clock if case.check_clock_id else None
+    if check is not None and case.status == Status.SUBMITTED and check.state == "running":
+        due = check.due_date  # just filed: the completeness check is the only step
+    else:
+        due = (
+            Deadline.objects.filter(
+                content_type=_dossier_ct(),
+                object_id=str(case.pk),
+                state=Deadline.State.OPEN,
+                paused=False,
+                kind__in=("check", "step"),
+            )
+            .order_by("due_date")
+            .values_list("due_date", flat=True)
+            .first()
         )
-        .order_by("due_date")
-        .values_list("due_date", flat=True)
-        .first()
-    )
     process = RadiationProcess(
         flow_class=flow_class,
         status=PROCESS.NEW,
@@ -584,12 +588,16 @@ def _start_locked(case: Dossier) -> RadiationProcess | None:
     return process
 
 
-def flow_sync_locked(case: Dossier) -> None:
+def flow_sync_locked(case: Dossier, from_state: str | None = None) -> None:
     """Bring the dossier's process in line with `case` (the dossier as the current
     transaction has it, locked) inside that transaction: start it if there is none,
     close the task whose step no longer matches the status and route, let the appraisal
     task follow the dossier's specialist, and note the current step's due date. A task
-    that its own page is executing is left to the page."""
+    that its own page is executing is left to the page. `from_state` draft: the dossier
+    was just filed, so it has no process yet."""
+    if from_state == Status.DRAFT:
+        _start_locked(case)
+        return
     tasks = list(
         Task.objects.select_related("process")
         .select_for_update(of=("process",))

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -137,13 +138,13 @@ def _staff(role: str, division: Division | None = None):
     return list(users.distinct())
 
 
-def _flow_sync(case: Dossier, *_states) -> None:
+def _flow_sync(case: Dossier, from_state: str | None = None, *_rest) -> None:
     """Bring the dossier's viewflow process in line with its status inside the same
     transaction (the flow holds the human tasks; it never keeps a copy of the legal
     status), so the status and the task list commit together."""
     from . import flows  # late import: flows → views_staff → services
 
-    flows.flow_sync_locked(case)
+    flows.flow_sync_locked(case, from_state)
 
 
 def _flow_after_commit(name: str, case: Dossier) -> None:
@@ -168,7 +169,8 @@ _CASE_RELATED = (
 
 
 def _case_queryset():
-    return Dossier.objects.select_related(*_CASE_RELATED)
+    drafts = ApologySlip.objects.filter(dossier=OuterRef("pk"), state=ApologySlip.State.DRAFT)
+    return Dossier.objects.select_related(*_CASE_RELATED).annotate(has_draft_apology=Exists(drafts))
 
 
 def _perform(*, flow: str = "flow_sync", **kwargs) -> Dossier:
@@ -1043,9 +1045,10 @@ def _finish(case: Dossier, actor, cause: str) -> None:
         clock_stop(clock=clock, on=today, actor=actor, cause=cause, close_deadline=False)
     # the result row, the step rows and any apology row: one UPDATE
     deadlines_close_open(case=case, kinds=["result", "step"], cancel_kinds=["apology"], on=today)
-    ApologySlip.objects.filter(dossier=case, state=ApologySlip.State.DRAFT).update(
-        state=ApologySlip.State.VOID
-    )
+    if getattr(case, "has_draft_apology", True):  # read with the lock (`_case_queryset`)
+        ApologySlip.objects.filter(dossier=case, state=ApologySlip.State.DRAFT).update(
+            state=ApologySlip.State.VOID
+        )
     case_set(case, decided_on=today, decided_by=actor)
 
 
