@@ -200,3 +200,22 @@ def test_a_task_executed_by_its_page_is_left_to_the_page(client, staff, applican
         process=flows.process_for(dossier), status__in=flows.OPEN_TASK_STATUSES
     )
     assert [t.flow_task.name for t in open_tasks] == ["fee"]
+
+
+def test_the_compiled_lookup_answers_as_the_model_does(staff, applicant):
+    """The public lookup runs SQL compiled once per process; its answer is the one the
+    model-based `public_status` gives, at every stage (no clock, check, paused, result)."""
+    from permits import lookup
+
+    with on(date(2024, 2, 5)):
+        dossier = file_dossier(applicant)
+        for name in [None, *MAX_QUERIES]:
+            if name is not None:
+                dossier = _step(name, dossier, staff, applicant)
+                dossier.refresh_from_db()
+            model = lookup.dossiers_with_public_status().get(pk=dossier.pk)
+            assert lookup.dossier_lookup(dossier.code, dossier.lookup_key) == (
+                lookup.public_status(model)
+            ), name
+    assert lookup.dossier_lookup(dossier.code, "WRONGKEY") is None
+    assert lookup.dossier_lookup("GPBX-000000-0000", dossier.lookup_key) is None
