@@ -61,6 +61,8 @@ bench: setup
 	$(PY) benchmarks/calendar_bench.py
 	$(PY) benchmarks/sweep_bench.py
 	$(PY) benchmarks/permits_pages_bench.py
+	$(PY) benchmarks/transitions_bench.py --http
+	$(PY) benchmarks/lookup_bench.py
 
 # Debian's Chromium for the browser tests (tests/browser); run as root.
 .PHONY: browser
