@@ -112,11 +112,14 @@ def dossiers(n: int) -> list[tuple[str, str]]:
     """n submitted and accepted dossiers (with their legal clocks): (code, key)."""
     from django.contrib.auth.models import Group
 
-    Division.objects.get_or_create(code="mot-cua", defaults={"name": "Một cửa"})
+    one_stop, _ = Division.objects.get_or_create(code="mot-cua", defaults={"name": "Một cửa"})
     Division.objects.get_or_create(code="cn-qlkhcs", defaults={"name": "Phòng CN-QLKHCS"})
     applicant, _ = User.objects.get_or_create(username="lkbench-phongkham")
     applicant.groups.add(Group.objects.get(name=Role.APPLICANT))
     officer, _ = User.objects.get_or_create(username="lkbench-motcua")
+    if officer.division_id != one_stop.pk:  # the access check: the desk's own division
+        officer.division = one_stop
+        officer.save(update_fields=["division"])
     officer.groups.add(Group.objects.get(name=Role.ONE_STOP_OFFICER))
     existing = list(
         Dossier.objects.filter(applicant=applicant, status="awaiting_fee").values_list(

@@ -8,16 +8,21 @@ changes nothing and is shown to the user with the service's reason.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html_join
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView
@@ -597,7 +602,41 @@ class SupplementAnswerView(LoginRequiredMixin, View):
 
 
 # --- public lookup --------------------------------------------------------------------
-@method_decorator(never_cache, name="dispatch")
+# The page is the busiest anonymous one, so its rendering is kept lean: the part that
+# changes per request (error, result, form with its CSRF token) is a small template
+# rendered without context processors, and what does not change for an anonymous
+# visitor — the page around it and the empty form's fields — is rendered once per
+# process and language (not while templates reload in DEBUG).
+_BODY_MARK = "@@motcua-lookup-body@@"  # nothing in it that escaping changes
+_chrome: dict[str, tuple[str, str]] = {}
+_empty_fields: dict[str, str] = {}
+
+
+def _fields_html(form) -> str:
+    return format_html_join("", "<div>{}</div>", ((field.as_field_group(),) for field in form))
+
+
+def _lookup_fields(form=None) -> str:
+    """The form's fields; those of the empty form once per language."""
+    if form is not None:
+        return _fields_html(form)
+    lang = get_language()
+    html = _empty_fields.get(lang)
+    if html is None:
+        html = _fields_html(LookupForm())
+        if not settings.DEBUG:
+            _empty_fields[lang] = html
+    return html
+
+
+def _anonymous_without_messages(request) -> bool:
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated:
+        return False
+    storage = getattr(request, "_messages", None)
+    return storage is None or not len(storage)
+
+
 class LookupView(View):
     """Tra cứu hồ sơ: status and dates by dossier code plus lookup key, for anyone.
 
@@ -605,26 +644,52 @@ class LookupView(View):
     client address."""
 
     template_name = "permits/lookup.html"
+    body_template_name = "permits/_lookup_body.html"
+
+    @method_decorator(never_cache)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_page(self, request, *, form=None, error=None, result=None, status=200):
+        body = get_template(self.body_template_name).render(
+            {
+                "error": error,
+                "result": result,
+                "fields": _lookup_fields(form),
+                "action": _lookup_action(),
+                "csrf_token": get_token(request),
+            }
+        )
+        if _anonymous_without_messages(request):
+            lang = get_language()
+            parts = _chrome.get(lang)
+            if parts is None:
+                page = render_to_string(self.template_name, {"body": _BODY_MARK}, request=request)
+                parts = tuple(page.split(_BODY_MARK, 1))
+                if not settings.DEBUG:
+                    _chrome[lang] = parts
+            html = parts[0] + body + parts[1]
+        else:
+            html = render_to_string(self.template_name, {"body": body}, request=request)
+        return HttpResponse(html, status=status)
 
     def get(self, request):
         code = request.GET.get("ma", "")
-        form = LookupForm(initial={"code": code[:40]} if code else None)
-        return render(request, self.template_name, {"form": form})
+        form = LookupForm(initial={"code": code[:40]}) if code else None
+        return self.render_page(request, form=form)
 
     def post(self, request):
         if not lookup_attempt_allowed(client_ip(request)):
-            return render(
-                request,
-                self.template_name,
-                {"form": LookupForm(), "error": RATE_LIMITED_MESSAGE},
-                status=429,
-            )
+            return self.render_page(request, error=RATE_LIMITED_MESSAGE, status=429)
         form = LookupForm(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return self.render_page(request, form=form, status=400)
         result = dossier_lookup(form.cleaned_data["code"], form.cleaned_data["key"])
         if result is None:
-            return render(
-                request, self.template_name, {"form": LookupForm(), "error": NOT_FOUND_MESSAGE}
-            )
-        return render(request, self.template_name, {"form": LookupForm(), "result": result})
+            return self.render_page(request, error=NOT_FOUND_MESSAGE)
+        return self.render_page(request, result=result)
+
+
+@functools.cache
+def _lookup_action() -> str:
+    return reverse("permits:lookup")
