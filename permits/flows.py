@@ -44,6 +44,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Min, Subquery
+from django.db.models.sql import UpdateQuery
 from django.dispatch import receiver
 from django.urls import path
 from django.utils.timezone import now
@@ -632,7 +633,8 @@ def flow_sync_locked(case: Dossier, from_state: str | None = None) -> None:
     task = tasks[0]
     node = task.flow_task
     now_ = now()
-    ended = False
+    task_update = None  # (queryset, fields) of the task row
+    route = False
     if not _executed_by_its_page(task.pk):
         done = isinstance(node, WaitForApplicant) and case.status != Status.SUPPLEMENT
         elsewhere = isinstance(node, Step) and case.status != node.dossier_status
@@ -642,28 +644,70 @@ def flow_sync_locked(case: Dossier, from_state: str | None = None) -> None:
                 fields["data"] = {**(task.data or {}), "completed_elsewhere": True}
             else:
                 fields["started"] = now_
-            changed = Task.objects.filter(pk=task.pk, status=task.status).update(**fields)
-            if not changed:  # pragma: no cover - the row changed under the process lock
-                _flow_sync_slow(case, process)
-                return
-            ended = _route_from(process, task, case, now_)
+            task_update = (Task.objects.filter(pk=task.pk, status=task.status), fields)
+            route = True
         elif (
             isinstance(node, AppraisalStep)
             and case.specialist_id
             and task.owner_id != case.specialist_id
             and task.status in (STATUS.NEW, STATUS.ASSIGNED)
         ):
-            Task.objects.filter(pk=task.pk).update(
-                owner_id=case.specialist_id, status=STATUS.ASSIGNED
+            task_update = (
+                Task.objects.filter(pk=task.pk),
+                {"owner_id": case.specialist_id, "status": STATUS.ASSIGNED},
             )
+    # the switch's pick is known before routing, so the process row's change goes with
+    # the task row's, in one statement on PostgreSQL
+    ended = route and isinstance(_next_node(process.flow_class, case.status), End)
     due = _due_text(task.current_due)
     data = process.data or {}
+    process_update = None
     if ended:
-        Process.objects.filter(pk=process.pk).update(
-            status=PROCESS.DONE, finished=now_, data={**data, "due": due}
+        process_update = (
+            Process.objects.filter(pk=process.pk),
+            {"status": PROCESS.DONE, "finished": now_, "data": {**data, "due": due}},
         )
     elif data.get("due", "") != due:
-        Process.objects.filter(pk=process.pk).update(data={**data, "due": due})
+        process_update = (Process.objects.filter(pk=process.pk), {"data": {**data, "due": due}})
+    changed = _update_then(task_update, process_update)
+    if route:
+        if not changed:  # pragma: no cover - the row changed under the process lock
+            _flow_sync_slow(case, process)
+            return
+        _route_from(process, task, case, now_)
+
+
+def _update_sql(qs, fields: dict) -> tuple[str, tuple]:
+    query = qs.query.chain(UpdateQuery)
+    query.add_update_values(fields)
+    return query.get_compiler(qs.db).as_sql()
+
+
+def _update_then(first, then) -> int:
+    """Run the UPDATE `first` (queryset, fields), then — only if it changed a row — the
+    UPDATE `then`; either may be None (`first` None: `then` runs). Returns the rows
+    `first` changed. On PostgreSQL both are one statement (a data-modifying WITH)."""
+    if first is None:
+        if then is not None:
+            then[0].update(**then[1])
+        return 0
+    if then is None:
+        return first[0].update(**first[1])
+    if connection.vendor != "postgresql":
+        changed = first[0].update(**first[1])
+        if changed:
+            then[0].update(**then[1])
+        return changed
+    sql1, params1 = _update_sql(*first)
+    sql2, params2 = _update_sql(*then)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH t AS ({sql1} RETURNING 1), "  # noqa: S608 - compiled by the ORM
+            f"p AS ({sql2} AND EXISTS (SELECT 1 FROM t) RETURNING 1) "
+            "SELECT count(*) FROM t",
+            (*params1, *params2),
+        )
+        return cursor.fetchone()[0]
 
 
 def flow_start_for(dossier: Dossier) -> RadiationProcess | None:

@@ -17,7 +17,7 @@ from datetime import date
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models import Exists, JSONField, OuterRef, Subquery, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,7 +79,7 @@ STAFF_CHANNELS = ["in_app", "email"]
 
 
 # --- who may act (workflows.access) ----------------------------------------------------
-def _acting(*steps: str, choose=None):
+def _acting(*steps: str, choose=None, queryset=None):
     """The service acts on one of `steps` of the dossier: in one transaction, the dossier
     row is locked and the actor checked against the engine's rule (they hold the step's
     task, or take it unclaimed with the step's role in the owning division, or lead that
@@ -88,6 +88,7 @@ def _acting(*steps: str, choose=None):
 
     `choose(case, kwargs)` picks the step from the locked row (None: the transition's own
     guard answers). A `system=True` call (the engine's own timed work) is not checked.
+    `queryset()` (default `_case_queryset`) is what the row is locked and read with.
     """
 
     def decorate(service):
@@ -100,7 +101,11 @@ def _acting(*steps: str, choose=None):
             pick = (lambda case: choose(case, kwargs)) if choose is not None else None
             with transaction.atomic():
                 locked = access.dossier_lock_for_step(
-                    pk, kwargs.get("actor"), *steps, choose=pick, queryset=_case_queryset()
+                    pk,
+                    kwargs.get("actor"),
+                    *steps,
+                    choose=pick,
+                    queryset=(queryset or _case_queryset)(),
                 )
                 if isinstance(target, Dossier):
                     # the row this check locked is the one the service works on: the
@@ -215,6 +220,44 @@ _CASE_RELATED = (
 def _case_queryset():
     drafts = ApologySlip.objects.filter(dossier=OuterRef("pk"), state=ApologySlip.State.DRAFT)
     return Dossier.objects.select_related(*_CASE_RELATED).annotate(has_draft_apology=Exists(drafts))
+
+
+def _signing_queryset():
+    """`_case_queryset` with, on PostgreSQL, the devices the permit's scope lists read
+    in the same query (as JSON, in the devices' order)."""
+    qs = _case_queryset()
+    if connection.vendor != "postgresql":
+        return qs
+    from django.contrib.postgres.aggregates import JSONBAgg
+    from django.db.models.functions import JSONObject
+
+    rows = (
+        Device.objects.filter(dossier=OuterRef("pk"))
+        .order_by()
+        .values("dossier")
+        .annotate(
+            rows=JSONBAgg(
+                JSONObject(category="category", model_name="model_name", serial="serial_number"),
+                order_by="id",
+            )
+        )
+        .values("rows")
+    )
+    return qs.annotate(device_rows=Subquery(rows, output_field=JSONField()))
+
+
+def _device_scope(case: Dossier) -> str:
+    """The devices of the permit's scope, in their order."""
+    rows = getattr(case, "device_rows", False)
+    if rows is False:  # not read with the lock
+        rows = [
+            {"category": d.category, "model_name": d.model_name, "serial": d.serial_number}
+            for d in case.devices.all()
+        ]
+    return "; ".join(
+        f"{DeviceCategory(r['category']).label} {r['model_name']}, số sê-ri {r['serial']}"
+        for r in rows or ()
+    )
 
 
 def _perform(*, flow: str = "flow_sync", **kwargs) -> Dossier:
@@ -1091,7 +1134,7 @@ def _finish(case: Dossier, actor, cause: str) -> None:
     case_set(case, decided_on=today, decided_by=actor)
 
 
-@_acting("signing")
+@_acting("signing", queryset=_signing_queryset)
 def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) -> Permit:
     """The director signs: the permit (3 years) or the certificate (no expiry) is issued
     with a register number."""
@@ -1123,10 +1166,7 @@ def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) ->
                 validity_years=int(version.param("validity_years", 3)),
                 previous_valid_until=previous.valid_until if previous else None,
             )
-            scope = "; ".join(
-                f"{d.get_category_display()} {d.model_name}, số sê-ri {d.serial_number}"
-                for d in case.devices.all()
-            )
+            scope = _device_scope(case)
             scope = _("Sử dụng thiết bị X-quang chẩn đoán trong y tế: %(s)s") % {"s": scope}
         seq = _next_number(f"register:{prefix}:{today.year}")
         permit = Permit.objects.create(

@@ -27,13 +27,13 @@ pytestmark = pytest.mark.django_db
 # Django also logs the transaction's BEGIN and COMMIT, hence `+ TRANSACTION_CONTROL`
 TRANSACTION_CONTROL = 2
 MAX_QUERIES = {
-    "submit": 15,
-    "accept": 15,
-    "fee": 15,
-    "assign": 8,
-    "appraisal": 12,
-    "review": 12,
-    "sign": 17,
+    "submit": 13,
+    "accept": 14,
+    "fee": 13,
+    "assign": 6,
+    "appraisal": 9,
+    "review": 9,
+    "sign": 15,
 }
 
 
