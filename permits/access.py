@@ -23,6 +23,7 @@ from workflows.access import (
 from workflows.errors import ActionForbidden, DomainError
 from workflows.models import Division
 from workflows.roles import Role
+from workflows.selectors import compiled_get
 
 from .models import Channel, Dossier
 
@@ -98,17 +99,26 @@ def dossier_lock_for_step(pk: int, actor, *steps: str, choose=None, queryset=Non
     the actor may act on it (raises `ActionForbidden` with the reason).
 
     `steps` are the steps the service may act on; `choose(case)` picks one from the
-    locked row (None: no check here — the transition's own guard answers).
+    locked row (None: no check here — the transition's own guard answers). `queryset`
+    (a queryset, or a function making one) is what the row is read with.
     """
     nodes = sorted({STEPS[s].node for s in steps if STEPS[s].node})
-    qs = (queryset if queryset is not None else Dossier.objects.all()).select_for_update(
-        of=("self",)
-    )
-    if nodes:
-        qs = qs.annotate(
-            task_holder=task_holder_subquery(Dossier, [n for node in nodes for n in _nodes(node)])
-        )
-    case = qs.get(pk=pk)
+
+    def build():
+        base = queryset() if callable(queryset) else queryset
+        qs = (base if base is not None else Dossier.objects.all()).select_for_update(of=("self",))
+        if nodes:
+            qs = qs.annotate(
+                task_holder=task_holder_subquery(
+                    Dossier, [n for node in nodes for n in _nodes(node)]
+                )
+            )
+        return qs
+
+    if callable(queryset):  # a factory: its SQL is compiled once per process
+        case = compiled_get(("dossier_lock_for_step", queryset, tuple(nodes)), build, pk)
+    else:
+        case = build().get(pk=pk)
     step = choose(case) if choose is not None else steps[0]
     if step is not None:
         step_authorize(case, actor, step)

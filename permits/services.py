@@ -105,7 +105,7 @@ def _acting(*steps: str, choose=None, queryset=None):
                     kwargs.get("actor"),
                     *steps,
                     choose=pick,
-                    queryset=(queryset or _case_queryset)(),
+                    queryset=queryset or _case_queryset,  # a factory: compiled once
                 )
                 if isinstance(target, Dossier):
                     # the row this check locked is the one the service works on: the

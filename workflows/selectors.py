@@ -20,6 +20,7 @@ from datetime import date
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
+from django.db.models.signals import post_migrate
 from django.utils import timezone
 
 from .calendar import add_working_days
@@ -250,3 +251,109 @@ def on_time_rate(*, start: date, end: date, **filters) -> dict:
     done = agg["met"] + agg["missed"]
     agg["rate"] = round(100 * agg["met"] / done, 1) if done else None
     return agg
+
+
+# --- hot reads compiled once ------------------------------------------------------------
+# A transition's locking read (the case with its clocks, catalogue version, people and
+# the task holder joined) and the flow's task read cost several milliseconds of Python
+# to compile each time, far more than PostgreSQL needs to run them. `compiled_rows`
+# compiles such a queryset once per process, database and key with placeholder values,
+# then runs the same SQL with the real values and builds the objects as the ORM would
+# (select_related rows, annotations, converters). The SQL depends only on the schema and
+# on what the key names; it is dropped after `migrate`/`flush` (content type ids).
+_COMPILED: dict = {}
+_COMPILED_LOCK = threading.Lock()
+_INT_PLACEHOLDER = -7_364_215_000  # never a primary key
+
+
+class _Compiled:
+    def __init__(self, qs: QuerySet, placeholders: tuple) -> None:
+        from django.db.models.query import get_related_populators
+
+        compiler = qs.query.get_compiler(qs.db)
+        sql, params = compiler.as_sql()
+        params = list(params)
+        self.slots = []
+        for value in placeholders:
+            at = [i for i, p in enumerate(params) if p == value and type(p) is type(value)]
+            self.slots.append(at)
+        if any(not at for at in self.slots):  # pragma: no cover - a value not passed as is
+            raise ValueError("compiled_rows: a placeholder is not a parameter of the SQL")
+        self.sql, self.params, self.compiler = sql, params, compiler
+        self.for_update = bool(qs.query.select_for_update)
+        klass_info = compiler.klass_info
+        select = compiler.select
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, qs.db)
+        self.annotations = tuple(compiler.annotation_col_map.items())
+        self.db = qs.db
+
+    def run(self, values: tuple) -> list:
+        from django.db import connections
+        from django.db.transaction import TransactionManagementError
+
+        connection = connections[self.db]
+        if self.for_update and connection.get_autocommit():
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        params = list(self.params)
+        for at, value in zip(self.slots, values, strict=True):
+            for i in at:
+                params[i] = value
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        objs = []
+        for row in self.compiler.results_iter([rows]):
+            obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, pos in self.annotations:
+                setattr(obj, name, row[pos])
+            objs.append(obj)
+        return objs
+
+
+def _placeholder(i: int, value):
+    if isinstance(value, int):
+        return _INT_PLACEHOLDER - i
+    return f"motcua-placeholder-{i}"
+
+
+def compiled_rows(key, build, *values) -> list:
+    """`list(build(*values))`, the queryset's SQL compiled once per process for `key`.
+
+    `build` must use each value only as a plain query parameter (compared for equality),
+    and `key` must name everything else the queryset depends on.
+    """
+    from django.db import connection
+
+    slot = (key, connection.alias, tuple(type(v) for v in values))
+    compiled = _COMPILED.get(slot)
+    if compiled is None:
+        placeholders = tuple(_placeholder(i, v) for i, v in enumerate(values))
+        compiled = _Compiled(build(*placeholders), placeholders)
+        with _COMPILED_LOCK:
+            _COMPILED[slot] = compiled
+    return compiled.run(values)
+
+
+def compiled_get(key, build, pk):
+    """`build().get(pk=pk)` through `compiled_rows` (raises the model's DoesNotExist)."""
+    rows = compiled_rows(key, lambda p: build().filter(pk=p).order_by(), pk)
+    if not rows:
+        model = build().model
+        raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+    return rows[0]
+
+
+def _compiled_clear(**kwargs) -> None:
+    with _COMPILED_LOCK:
+        _COMPILED.clear()
+
+
+post_migrate.connect(_compiled_clear, dispatch_uid="workflows.selectors.compiled_clear")
