@@ -63,6 +63,7 @@ from viewflow.workflow.token import Token
 from workflows.ledger import deadlines_for_case
 from workflows.models import Deadline
 from workflows.roles import Role, has_role, is_staff_member
+from workflows.selectors import compiled_rows
 
 from . import access, services, views_staff
 from .models import OPEN_STATUSES, PERMIT_KINDS, Dossier, Status
@@ -599,6 +600,24 @@ def _start_locked(case: Dossier) -> RadiationProcess | None:
     return process
 
 
+def _open_tasks_locked(pk: int, pk_text: str):
+    """The open tasks of the dossier's running process, the process row locked, with the
+    current step's due date."""
+    return (
+        Task.objects.select_related("process")
+        .select_for_update(of=("process",))
+        .filter(
+            process__flow_class__in=FLOWS,
+            process__artifact_content_type=_dossier_ct(),
+            process__artifact_object_id=pk,
+            process__status=PROCESS.NEW,
+            status__in=OPEN_TASK_STATUSES,
+        )
+        .annotate(current_due=_current_due_subquery(pk_text))
+        .order_by("pk")
+    )
+
+
 def flow_sync_locked(case: Dossier, from_state: str | None = None) -> None:
     """Bring the dossier's process in line with `case` (the dossier as the current
     transaction has it, locked) inside that transaction: start it if there is none,
@@ -609,18 +628,8 @@ def flow_sync_locked(case: Dossier, from_state: str | None = None) -> None:
     if from_state == Status.DRAFT:
         _start_locked(case)
         return
-    tasks = list(
-        Task.objects.select_related("process")
-        .select_for_update(of=("process",))
-        .filter(
-            process__flow_class__in=FLOWS,
-            process__artifact_content_type=_dossier_ct(),
-            process__artifact_object_id=case.pk,
-            process__status=PROCESS.NEW,
-            status__in=OPEN_TASK_STATUSES,
-        )
-        .annotate(current_due=_current_due_subquery(str(case.pk)))
-        .order_by("pk")
+    tasks = compiled_rows(
+        ("flow_sync_locked", _dossier_ct().pk), _open_tasks_locked, case.pk, str(case.pk)
     )
     if not tasks:
         if process_for(case) is None:

@@ -263,7 +263,7 @@ def on_time_rate(*, start: date, end: date, **filters) -> dict:
 # on what the key names; it is dropped after `migrate`/`flush` (content type ids).
 _COMPILED: dict = {}
 _COMPILED_LOCK = threading.Lock()
-_INT_PLACEHOLDER = -7_364_215_000  # never a primary key
+_INT_PLACEHOLDER = 2_146_917_301  # a value no constant of these queries has; fits any int column
 
 
 class _Compiled:
@@ -275,7 +275,13 @@ class _Compiled:
         params = list(params)
         self.slots = []
         for value in placeholders:
-            at = [i for i, p in enumerate(params) if p == value and type(p) is type(value)]
+            # a parameter may come wrapped in a subclass (psycopg's Int4 for a 32-bit
+            # column): the real value is wrapped the same way
+            at = [
+                (i, type(p))
+                for i, p in enumerate(params)
+                if isinstance(p, type(value)) and p == value
+            ]
             self.slots.append(at)
         if any(not at for at in self.slots):  # pragma: no cover - a value not passed as is
             raise ValueError("compiled_rows: a placeholder is not a parameter of the SQL")
@@ -302,8 +308,8 @@ class _Compiled:
             )
         params = list(self.params)
         for at, value in zip(self.slots, values, strict=True):
-            for i in at:
-                params[i] = value
+            for i, cast in at:
+                params[i] = value if cast is type(value) else cast(value)
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
