@@ -264,7 +264,8 @@ def _perform(*, flow: str = "flow_sync", **kwargs) -> Dossier:
     """`transition_perform` with the dossier's clocks read in the locking query, then
     the flow follows the new status in the same transaction. Returns the dossier as the
     transition and its effects left it (they set fields with `case_set`)."""
-    kwargs.setdefault("queryset", _case_queryset())
+    if not is_held(kwargs["case"]):  # a held row is used as it is: no queryset to build
+        kwargs.setdefault("queryset", _case_queryset())
     result = transition_perform(after=_flow_sync, **kwargs)
     return result
 

@@ -285,7 +285,7 @@ class _Compiled:
             self.slots.append(at)
         if any(not at for at in self.slots):  # pragma: no cover - a value not passed as is
             raise ValueError("compiled_rows: a placeholder is not a parameter of the SQL")
-        self.sql, self.params, self.compiler = sql, params, compiler
+        self.sql, self.params = sql, params
         self.for_update = bool(qs.query.select_for_update)
         klass_info = compiler.klass_info
         select = compiler.select
@@ -296,6 +296,8 @@ class _Compiled:
         self.populators = get_related_populators(klass_info, select, qs.db)
         self.annotations = tuple(compiler.annotation_col_map.items())
         self.db = qs.db
+        converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
+        self.converters = tuple(converters.items())
 
     def run(self, values: tuple) -> list:
         from django.db import connections
@@ -314,7 +316,14 @@ class _Compiled:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         objs = []
-        for row in self.compiler.results_iter([rows]):
+        for row in rows:
+            if self.converters:  # as the ORM's, with this thread's connection
+                row = list(row)
+                for pos, (convs, expression) in self.converters:
+                    value = row[pos]
+                    for converter in convs:
+                        value = converter(value, expression, connection)
+                    row[pos] = value
             obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)
