@@ -219,3 +219,38 @@ def test_the_compiled_lookup_answers_as_the_model_does(staff, applicant):
             ), name
     assert lookup.dossier_lookup(dossier.code, "WRONGKEY") is None
     assert lookup.dossier_lookup("GPBX-000000-0000", dossier.lookup_key) is None
+
+
+def _fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_the_compiled_locking_read_gives_what_the_orm_gives(staff, applicant):
+    """The services' locking read and the flow's task read run SQL compiled once per
+    process: each gives the objects the ORM builds — fields, joined rows, annotations —
+    for every dossier, and the model's DoesNotExist for a missing one."""
+    from workflows.selectors import compiled_get, compiled_rows
+
+    with on(date(2024, 2, 5)):
+        first = _step("submit", file_dossier(applicant), staff, applicant)
+        second = _step(
+            "accept", _step("submit", file_dossier(applicant), staff, applicant), staff, applicant
+        )
+    for case in (first, second):
+        with transaction.atomic():
+            got = compiled_get("test-lock", services._case_queryset, case.pk)
+            want = services._case_queryset().select_for_update(of=("self",)).get(pk=case.pk)
+            assert _fields(got) == _fields(want)
+            assert got.has_draft_apology == want.has_draft_apology
+            for rel in ("procedure_version", "applicant", "check_clock", "result_clock"):
+                a, b = getattr(got, rel), getattr(want, rel)
+                assert (a and _fields(a)) == (b and _fields(b)), rel
+            assert _fields(got.check_clock.deadline) == _fields(want.check_clock.deadline)
+            tasks = compiled_rows("test-tasks", flows._open_tasks_locked, case.pk, str(case.pk))
+            orm = list(flows._open_tasks_locked(case.pk, str(case.pk)))
+            assert [(_fields(t), _fields(t.process), t.current_due) for t in tasks] == [
+                (_fields(t), _fields(t.process), t.current_due) for t in orm
+            ]
+            assert tasks and (case is second or tasks[0].current_due is not None)
+    with transaction.atomic(), pytest.raises(Dossier.DoesNotExist):
+        compiled_get("test-lock", services._case_queryset, second.pk + 1000)
