@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -83,6 +84,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    # A persistent connection the server dropped is checked (and replaced) before a
+    # request or task uses it, instead of failing that request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workflows.User"
@@ -152,10 +156,52 @@ NOTIFY_BACKOFF_SECONDS = env.int("NOTIFY_BACKOFF_SECONDS", default=60)
 NOTIFY_BACKOFF_MAX_SECONDS = env.int("NOTIFY_BACKOFF_MAX_SECONDS", default=3600)
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=500)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Ids per delivery task, and rows a delivery claims (status `sending`) at a time.
+NOTIFY_TASK_BATCH = env.int("NOTIFY_TASK_BATCH", default=100)
+NOTIFY_CLAIM_BATCH = env.int("NOTIFY_CLAIM_BATCH", default=25)
+# Each channel has its own queue and time limits: a hung SMTP server holds only e-mail.
+NOTIFY_EMAIL_SOFT_TIME_LIMIT = env.float("NOTIFY_EMAIL_SOFT_TIME_LIMIT", default=60)
+NOTIFY_EMAIL_TIME_LIMIT = env.float("NOTIFY_EMAIL_TIME_LIMIT", default=75)
+NOTIFY_SMS_SOFT_TIME_LIMIT = env.float("NOTIFY_SMS_SOFT_TIME_LIMIT", default=30)
+NOTIFY_SMS_TIME_LIMIT = env.float("NOTIFY_SMS_TIME_LIMIT", default=45)
+# A claim lasts longer than a delivery task can live (its hard time limit), so a row is
+# taken back only from a worker that is gone.
+NOTIFY_LEASE_SECONDS = env.float(
+    "NOTIFY_LEASE_SECONDS", default=max(NOTIFY_EMAIL_TIME_LIMIT, NOTIFY_SMS_TIME_LIMIT) + 45
+)
+if max(NOTIFY_EMAIL_TIME_LIMIT, NOTIFY_SMS_TIME_LIMIT) >= NOTIFY_LEASE_SECONDS:
+    raise ImproperlyConfigured(
+        "NOTIFY_LEASE_SECONDS must exceed NOTIFY_EMAIL_TIME_LIMIT and NOTIFY_SMS_TIME_LIMIT"
+    )
+# A pending row handed to the broker this long ago without being tried is handed again.
+NOTIFY_REDISPATCH_SECONDS = env.int("NOTIFY_REDISPATCH_SECONDS", default=300)
+# After a failed publish, a process stops trying the broker for this long: the rows wait
+# for the beat's deliver_pending and nobody's click waits on a broker that is down.
+NOTIFY_PUBLISH_PAUSE_SECONDS = env.float("NOTIFY_PUBLISH_PAUSE_SECONDS", default=10)
+# Message-ID domain of the e-mails (the id itself comes from the idempotency key).
+NOTIFY_MESSAGE_ID_DOMAIN = env.str(
+    "NOTIFY_MESSAGE_ID_DOMAIN", default=DEFAULT_FROM_EMAIL.rpartition("@")[2] or "motcua"
+)
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_FS_DIR = Path(env.str("CELERY_FS_DIR", default=str(VAR_DIR / "celery")))
+CELERY_TASK_SOFT_TIME_LIMIT = env.float("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env.float("CELERY_TASK_TIME_LIMIT", default=180)
+# Publishing never holds a caller for long: short socket timeouts and one quick retry,
+# so a publish to a broker that is down or frozen gives up within about a second.
+CELERY_BROKER_CONNECT_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=0.3)
+CELERY_BROKER_SOCKET_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=0.3)
+_PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = _PUBLISH_RETRY
+CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_CONNECT_TIMEOUT
+# A task a worker took and never acknowledged (the worker died) comes back after this:
+# a few times the longest task time limit, so a running task is never handed out twice.
+CELERY_VISIBILITY_TIMEOUT = env.float(
+    "CELERY_VISIBILITY_TIMEOUT",
+    default=3 * max(CELERY_TASK_TIME_LIMIT, NOTIFY_EMAIL_TIME_LIMIT, NOTIFY_SMS_TIME_LIMIT),
+)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FS_DIR / "queue"),
@@ -164,7 +210,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": CELERY_BROKER_CONNECT_TIMEOUT,
+        "socket_timeout": CELERY_BROKER_SOCKET_TIMEOUT,
+        "socket_keepalive": True,
+        # (re)connecting for a publish: the same bounded retry
+        **_PUBLISH_RETRY,
+        "connect_retries_timeout": 2 * CELERY_BROKER_CONNECT_TIMEOUT,
+    }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -172,12 +226,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"notifications.*": {"queue": "notifications"}}
+# E-mail and SMS have queues of their own (and time limits, in notifications/tasks.py).
+CELERY_TASK_ROUTES = {
+    "notifications.deliver_email": {"queue": "notifications.email"},
+    "notifications.deliver_sms": {"queue": "notifications.sms"},
+    "notifications.*": {"queue": "notifications"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
