@@ -16,14 +16,15 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-# Web on 127.0.0.1:$(PORT), a Celery worker and Celery beat, on SQLite and a file broker.
+# Web on 127.0.0.1:$(PORT), two Celery workers (default + notifications; e-mail + SMS) and
+# Celery beat, on SQLite and a file broker.
 run: setup
 	@mkdir -p var/celery/queue var/celery/control var/mail
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo
 	@echo ""
-	@echo "  motcua: http://127.0.0.1:$(PORT)/   (Ctrl-C stops web, worker and beat)"
+	@echo "  motcua: http://127.0.0.1:$(PORT)/   (Ctrl-C stops web, workers and beat)"
 	@echo ""
 	WEB_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
