@@ -88,7 +88,8 @@ def _publish(ids_by_channel: dict[str, list[int]], *, honour_pause: bool = True)
                 unpublished.extend(chunk)
                 continue
             try:
-                DELIVERY_TASKS[channel].apply_async((chunk,))
+                # no time limits in the message: the consuming worker's own apply
+                DELIVERY_TASKS[channel].apply_async((chunk,), time_limit=None, soft_time_limit=None)
             except Exception:
                 if current_app.conf.task_always_eager:
                     raise  # an eager task's own error, not the broker's
@@ -126,11 +127,12 @@ class _PublishBatch:
     def __init__(self) -> None:
         self.ids: dict[str, dict[int, None]] = {}
         self.done = False
+        self.callback = self.run  # the one bound method registered with on_commit
 
     def add(self, channel: str, ids: Iterable[int]) -> None:
         self.ids.setdefault(channel, {}).update(dict.fromkeys(ids))
 
-    def __call__(self) -> None:
+    def run(self) -> None:
         self.done = True
         _publish_or_release(
             {channel: list(ids) for channel, ids in self.ids.items() if ids}, honour_pause=True
@@ -150,11 +152,11 @@ def _publish_after_commit(ids_by_channel: dict[str, list[int]]) -> None:
     if (
         batch is None
         or batch.done
-        or not any(callback is batch for _sids, callback, _robust in conn.run_on_commit)
+        or not any(callback is batch.callback for _sids, callback, _robust in conn.run_on_commit)
     ):
         batch = _PublishBatch()
         conn._motcua_publish_batch = batch
-        transaction.on_commit(batch, robust=True)
+        transaction.on_commit(batch.callback, robust=True)
     for channel, ids in ids_by_channel.items():
         batch.add(channel, ids)
 
