@@ -162,7 +162,8 @@ def _publish_after_commit(ids_by_channel: dict[str, list[int]]) -> None:
 
 
 def _insert_new(rows: list[Notification]) -> list[tuple[int, str]]:
-    """Insert `rows`, skipping those whose idempotency key exists. One query.
+    """Insert `rows`, skipping those whose idempotency key exists. One query per 1,000
+    rows (within the parameter limits of PostgreSQL and SQLite).
 
     Returns (id, channel) of the rows actually inserted (`ON CONFLICT DO NOTHING
     RETURNING`, on PostgreSQL and SQLite alike).
@@ -171,20 +172,24 @@ def _insert_new(rows: list[Notification]) -> list[tuple[int, str]]:
     table = connection.ops.quote_name(Notification._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params: list = []
-    for obj in rows:
-        params.extend(f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields)
-    # identifiers come from the model, every value is a parameter
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(rows))} "  # noqa: S608
-        "ON CONFLICT DO NOTHING RETURNING id, channel"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(pk, channel) for pk, channel in cursor.fetchall()]
+    created: list[tuple[int, str]] = []
+    for start in range(0, len(rows), 1000):
+        chunk = rows[start : start + 1000]
+        params: list = []
+        for obj in chunk:
+            params.extend(f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields)
+        # identifiers come from the model, every value is a parameter
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))} "  # noqa: S608
+            "ON CONFLICT DO NOTHING RETURNING id, channel"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            created += [(pk, channel) for pk, channel in cursor.fetchall()]
+    return created
 
 
-def notifications_enqueue(
+def _outbox_rows(
     *,
     recipients: Iterable,
     template: str,
@@ -194,20 +199,13 @@ def notifications_enqueue(
     case: Model | None = None,
     deadline: Deadline | None = None,
     link: str = "",
-) -> list[int]:
-    """Create one outbox row per recipient and channel, idempotently. One query.
-
-    `key` identifies the event; with the channel and recipient it forms the row's unique
-    idempotency key, so enqueueing the same event twice creates nothing new. In-app rows
-    are delivered by being written (status sent at insert). E-mail and SMS rows are
-    published after commit, one task per channel for the whole transaction. Returns the
-    ids of the rows this call created.
-    """
+    dispatching: bool = True,
+) -> list[Notification]:
+    """The outbox rows of one event, rendered, not stored (no query once content types
+    are cached)."""
     now = timezone.now()
     ct = ContentType.objects.get_for_model(case) if case is not None else None
     channels = list(channels)
-    # while the broker is known to be down, rows are left for deliver_pending at once
-    dispatching = not _broker_paused()
     rows = []
     for user in recipients:
         ctx = {**context, "recipient_name": str(user), "site_url": settings.SITE_URL}
@@ -234,6 +232,11 @@ def notifications_enqueue(
                     link=link,
                 )
             )
+    return rows
+
+
+def _store(rows: list[Notification], *, dispatching: bool) -> list[int]:
+    """Insert the rows (one query) and publish the new e-mail/SMS ones after commit."""
     if not rows:
         return []
     created = _insert_new(rows)
@@ -245,6 +248,41 @@ def notifications_enqueue(
         if deferred:
             _publish_after_commit(deferred)
     return [pk for pk, _channel in created]
+
+
+def notifications_enqueue(
+    *,
+    recipients: Iterable,
+    template: str,
+    context: dict,
+    channels: Iterable[str],
+    key: str,
+    case: Model | None = None,
+    deadline: Deadline | None = None,
+    link: str = "",
+) -> list[int]:
+    """Create one outbox row per recipient and channel, idempotently. One query.
+
+    `key` identifies the event; with the channel and recipient it forms the row's unique
+    idempotency key, so enqueueing the same event twice creates nothing new. In-app rows
+    are delivered by being written (status sent at insert). E-mail and SMS rows are
+    published after commit, one task per channel for the whole transaction. Returns the
+    ids of the rows this call created.
+    """
+    # while the broker is known to be down, rows are left for deliver_pending at once
+    dispatching = not _broker_paused()
+    rows = _outbox_rows(
+        recipients=recipients,
+        template=template,
+        context=context,
+        channels=channels,
+        key=key,
+        case=case,
+        deadline=deadline,
+        link=link,
+        dispatching=dispatching,
+    )
+    return _store(rows, dispatching=dispatching)
 
 
 # --- delivery -----------------------------------------------------------------------
@@ -548,26 +586,30 @@ def _step_context(deadline: Deadline, step: LadderStep, today: date) -> dict:
     }
 
 
-def _sweep_one(deadline: Deadline, steps: list[LadderStep], today: date, recipients) -> int:
-    """Fire every ladder step of `deadline` that has come due. Returns steps fired."""
+def _sweep_rows(
+    deadline: Deadline, steps: list[LadderStep], today: date, recipients, dispatching: bool
+) -> tuple[list[Notification], int]:
+    """The outbox rows of every ladder step of `deadline` that has come due, and the
+    number of steps; moves the deadline's level and next action (in memory)."""
+    rows: list[Notification] = []
     fired = 0
     while deadline.escalation_level < len(steps):
         step = steps[deadline.escalation_level]
         if step_date(deadline.due_date, step) > today:
             break
-        notifications_enqueue(
+        rows += _outbox_rows(
             recipients=recipients.resolve(deadline, step.recipient),
             template=step.template,
             context=_step_context(deadline, step, today),
             channels=step.channels,
             key=f"deadline:{deadline.pk}:{deadline.due_date:%Y%m%d}:step:{step.pk}",
             deadline=deadline,
+            dispatching=dispatching,
         )
         deadline.escalation_level += 1
         fired += 1
     deadline.next_action_on = next_action_on(deadline, steps)
-    deadline.save(update_fields=["escalation_level", "next_action_on"])
-    return fired
+    return rows, fired
 
 
 def deadlines_sweep(*, today: date | None = None, batch_size: int | None = None) -> int:
@@ -575,7 +617,9 @@ def deadlines_sweep(*, today: date | None = None, batch_size: int | None = None)
 
     Rows are claimed in batches with `FOR UPDATE SKIP LOCKED`, so two sweeps at once
     share the work instead of repeating it; each fired step has an idempotency key, so
-    a sweep run twice sends nothing twice. The cost follows the number of due rows.
+    a sweep run twice sends nothing twice. The cost follows the number of due rows: a
+    batch is one claim, one insert of its outbox rows, one update of its ledger rows,
+    and (after commit) one publish per channel.
     """
     today = today or timezone.localdate()
     batch_size = batch_size or settings.SWEEP_BATCH_SIZE
@@ -600,15 +644,35 @@ def deadlines_sweep(*, today: date | None = None, batch_size: int | None = None)
                     ladders[vid] = []
                 for step in LadderStep.objects.filter(version_id__in=missing):
                     ladders[step.version_id].append(step)
+            dispatching = not _broker_paused()
+            rows: list[Notification] = []
+            swept: list[Deadline] = []
+            batch_fired = 0
             for deadline in batch:
+                level, next_on = deadline.escalation_level, deadline.next_action_on
                 try:
-                    with transaction.atomic():
-                        fired += _sweep_one(
-                            deadline,
-                            ladder_for(deadline, ladders[deadline.procedure_version_id]),
-                            today,
-                            recipients,
-                        )
+                    new_rows, n = _sweep_rows(
+                        deadline,
+                        ladder_for(deadline, ladders[deadline.procedure_version_id]),
+                        today,
+                        recipients,
+                        dispatching,
+                    )
                 except Exception:
                     logger.exception("Sweep of deadline %s failed; retried next sweep", deadline.pk)
+                    deadline.escalation_level, deadline.next_action_on = level, next_on
                     skip.add(deadline.pk)
+                    continue
+                rows += new_rows
+                swept.append(deadline)
+                batch_fired += n
+            _store(rows, dispatching=dispatching)
+            # one UPDATE per distinct (level, next action): usually one or two per batch
+            moved: dict[tuple, list[int]] = {}
+            for d in swept:
+                moved.setdefault((d.escalation_level, d.next_action_on), []).append(d.pk)
+            for (level, next_on), pks in moved.items():
+                Deadline.objects.filter(pk__in=pks).update(
+                    escalation_level=level, next_action_on=next_on
+                )
+            fired += batch_fired
