@@ -396,6 +396,7 @@ def _deliver(ids: Iterable[int], channel: str | None = None) -> dict[int, str]:
     outcome: dict[int, str] = {}
     claimed: list[Notification] = []
     accepted: Notification | None = None  # sent, and its mark not yet committed
+    _async_commit(True)
     try:
         for start in range(0, len(ids), settings.NOTIFY_CLAIM_BATCH):
             claimed = _claim(ids[start : start + settings.NOTIFY_CLAIM_BATCH], channel, claimant)
@@ -421,7 +422,22 @@ def _deliver(ids: Iterable[int], channel: str | None = None) -> dict[int, str]:
         logger.warning("Delivery stopped at its soft time limit; unsent rows are pending again")
     finally:
         sender.close()
+        _async_commit(False)
     return outcome
+
+
+def _async_commit(on: bool) -> None:
+    """PostgreSQL: a delivery's claims and marks do not wait for the WAL flush (about
+    2.5 ms each on the development machine), if `NOTIFY_ASYNC_COMMIT`. Only a crash of
+    the database server itself can then lose the last commits (up to about 0.6 s): rows
+    whose mark is lost are sent again after their lease, with the same Message-ID."""
+    if connection.vendor != "postgresql" or not settings.NOTIFY_ASYNC_COMMIT:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET synchronous_commit = {'off' if on else 'on'}")
+    except Exception:  # a dropped connection: the next one starts with the default
+        logger.debug("could not set synchronous_commit", exc_info=True)
 
 
 def _interrupted(
