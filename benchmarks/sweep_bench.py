@@ -392,11 +392,12 @@ def run_sweep() -> dict:
     dispatched = []
     real_dispatch = services._dispatch
     if ARGS.dispatch == "stub":
-        services._dispatch = dispatched.extend  # counts the ids it would send
+        # counts the ids it would send ({channel: ids}; in-app rows are never sent)
+        services._dispatch = lambda by_channel: dispatched.extend(sum(by_channel.values(), []))
     else:
 
         def counting(ids):
-            dispatched.extend(ids)
+            dispatched.extend(sum(ids.values(), []))
             real_dispatch(ids)
 
         services._dispatch = counting

@@ -87,6 +87,10 @@ else:
     # A persistent connection the server dropped is checked (and replaced) before a
     # request or task uses it, instead of failing that request.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # psycopg server-side binding: repeated statements are prepared once per connection
+    # (measured in benchmarks/transitions_bench.py and lookup_bench.py; README)
+    if env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workflows.User"

@@ -121,6 +121,12 @@ def _publish_or_release(ids_by_channel: dict[str, list[int]], *, honour_pause: b
     return sum(len(ids) for ids in ids_by_channel.values()) - len(unpublished)
 
 
+def _dispatch(ids_by_channel: dict[str, list[int]]) -> None:
+    """What a committed transaction does with the e-mail/SMS ids it enqueued (a seam the
+    sweep benchmark replaces)."""
+    _publish_or_release(ids_by_channel, honour_pause=True)
+
+
 class _PublishBatch:
     """The ids a transaction enqueued, per channel; published once, after its commit."""
 
@@ -134,9 +140,7 @@ class _PublishBatch:
 
     def run(self) -> None:
         self.done = True
-        _publish_or_release(
-            {channel: list(ids) for channel, ids in self.ids.items() if ids}, honour_pause=True
-        )
+        _dispatch({channel: list(ids) for channel, ids in self.ids.items() if ids})
 
 
 def _publish_after_commit(ids_by_channel: dict[str, list[int]]) -> None:

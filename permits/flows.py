@@ -20,19 +20,31 @@ Whoever gets the appraisal task (claimed on its page or in bulk from the queue, 
 handed over by the head of division) becomes the dossier's specialist through
 `dossier_assign`, so the ledger row's owner follows the task's owner.
 
-Code that changes a dossier outside a task (the API, the applicant answering a
-supplement request, an admin) calls `flow_sync(dossier)` after commit: the open task
-whose step no longer matches the status is closed as "done elsewhere" and the switch
-routes again. No node offers viewflow's undo, cancel or revive: a legal step that has
-been taken cannot be taken back by the task list.
+Every service that changes a dossier brings its process in line in the same
+transaction (`flow_sync_locked`, called by `permits.services`): the open task whose step
+no longer matches the status is closed as "done elsewhere" and the switch routes again,
+so the status and the task list commit together. When the service runs from the task's
+own page (viewflow is executing that task), the task is left to the page, which
+completes it and routes. `flow_sync(dossier)` does the same for code outside a service.
+No node offers viewflow's undo, cancel or revive: a legal step that has been taken
+cannot be taken back by the task list.
+
+Routing in a service writes the rows viewflow's own activations write (the finished
+task, the switch task, the next task, their `previous` links) in a few bulk queries;
+`tests/permits/test_transition_queries.py` checks they match what viewflow produces.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Min, Subquery
+from django.dispatch import receiver
 from django.urls import path
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
@@ -41,26 +53,22 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.flow import utils as flow_utils
 from viewflow.workflow.flow.viewset import FlowViewset
-from viewflow.workflow.models import Process
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.nodes.view import ViewActivation
-from viewflow.workflow.signals import task_finished
+from viewflow.workflow.signals import task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
+from viewflow.workflow.token import Token
 
 from workflows.ledger import deadlines_for_case
 from workflows.models import Deadline
 from workflows.roles import Role, has_role, is_staff_member
 
-from . import services, views_staff
+from . import access, services, views_staff
 from .models import OPEN_STATUSES, PERMIT_KINDS, Dossier, Status
 
 # --- who acts at each step ------------------------------------------------------------
-STEP_ROLES: dict[str, tuple[str, ...]] = {
-    "check": (Role.ONE_STOP_OFFICER,),
-    "fee": (Role.ACCOUNTANT, Role.ONE_STOP_OFFICER),
-    "appraisal": (Role.SPECIALIST,),
-    "review": (Role.HEAD_OF_DIVISION,),
-    "signing": (Role.DIRECTOR,),
-}
+# (the roles and owning division of each step are `permits.access.STEPS`)
+STEP_ROLES: dict[str, tuple[str, ...]] = {s: access.STEPS[s].roles for s in access.PROCEDURE_STEPS}
 STEP_PERMISSION_NAMES = {
     "check": _("Kiểm tra hồ sơ bức xạ (một cửa)"),
     "fee": _("Xác nhận phí thẩm định hồ sơ bức xạ"),
@@ -179,9 +187,20 @@ class AppraisalActivation(StepActivation):
         super().reassign.original(user=user)
 
 
+def _own_dossier(user, task) -> bool:
+    applicant = (
+        Dossier.objects.filter(pk=task.process.artifact_object_id)
+        .values_list("applicant_id", flat=True)
+        .first()
+    )
+    return applicant == user.pk
+
+
 class Step(_NoTakeBack, flow.View):
     """An officer's step: claimable by the holders of the step's permission (its role
-    group), executed only by the task's owner while they still hold the role."""
+    group) in the division that owns the step, never on a dossier filed in their own
+    name; executed only by the task's owner while they still hold the role there. The
+    service the page calls checks the same rule (`permits.access`)."""
 
     activation_class = StepActivation
 
@@ -192,11 +211,15 @@ class Step(_NoTakeBack, flow.View):
         self.roles = STEP_ROLES[step]
 
     def can_execute(self, user, task):
-        return super().can_execute(user, task) and has_role(user, *self.roles)
+        return super().can_execute(user, task) and access.holds_step(user, self.step)
 
     def can_assign(self, user, task):
         # a superuser passes has_perm, but may only claim what they could execute
-        return super().can_assign(user, task) and has_role(user, *self.roles)
+        return (
+            super().can_assign(user, task)
+            and access.holds_step(user, self.step)
+            and not _own_dossier(user, task)
+        )
 
 
 class AppraisalStep(Step):
@@ -217,11 +240,11 @@ class AppraisalStep(Step):
         )
 
     def can_delegate(self, user, task) -> bool:
-        return (
-            task.status in (STATUS.NEW, STATUS.ASSIGNED)
-            and user.is_authenticated
-            and has_role(user, Role.HEAD_OF_DIVISION)
-        )
+        """Only the head of the division that owns the appraisal hands it over (a
+        specialist cannot take a dossier the head gave to a colleague)."""
+        if not (task.status in (STATUS.NEW, STATUS.ASSIGNED) and user.is_authenticated):
+            return False
+        return access.holds_step(user, "review")  # the head of the appraising division
 
 
 # --- routing on the dossier's status ----------------------------------------------------
@@ -242,6 +265,7 @@ def _status_is(status: str):
         return _status(activation) == status
 
     condition.__name__ = f"status_is_{status}"
+    condition.status = status  # read by the routing of services (`_next_node`)
     return condition
 
 
@@ -380,11 +404,15 @@ def flow_for(dossier: Dossier):
     return PermitFlow if dossier.kind in PERMIT_KINDS else CertificateFlow
 
 
+def _dossier_ct() -> ContentType:
+    return ContentType.objects.get_for_model(Dossier)
+
+
 def process_for(dossier: Dossier) -> RadiationProcess | None:
     return (
         RadiationProcess.objects.filter(
             flow_class__in=FLOWS,
-            artifact_content_type=ContentType.objects.get_for_model(Dossier),
+            artifact_content_type=_dossier_ct(),
             artifact_object_id=dossier.pk,
         )
         .order_by("-created", "-pk")
@@ -392,19 +420,263 @@ def process_for(dossier: Dossier) -> RadiationProcess | None:
     )
 
 
+# --- the tasks a page is executing right now ----------------------------------------------
+# viewflow sends `task_started` when a task page starts executing its task, inside the
+# page's transaction (the page completes the task after the service returns). The
+# service's sync leaves such a task to the page. An entry counts only inside the same
+# outermost transaction and while the task object (weakly held) is still STARTED.
+_executing = threading.local()
+
+
+@receiver(task_started)
+def _task_page_started(sender, process, task, **kwargs) -> None:
+    if not connection.in_atomic_block:
+        return
+    outer = connection.atomic_blocks[0]
+    entries = [e for e in getattr(_executing, "tasks", ()) if e[1] is outer and e[0]()]
+    entries.append((weakref.ref(task), outer))
+    _executing.tasks = entries
+
+
+def _executed_by_its_page(task_pk: int) -> bool:
+    if not connection.in_atomic_block:
+        return False
+    outer = connection.atomic_blocks[0]
+    for ref, atomic in getattr(_executing, "tasks", ()):
+        t = ref()
+        if atomic is outer and t is not None and t.pk == task_pk and t.status == STATUS.STARTED:
+            return True
+    return False
+
+
+# --- routing inside the service's transaction ----------------------------------------------
+def _next_node(flow_class, status: str):
+    """The node the `route` switch picks for a status (the same cases, in order)."""
+    for node, condition in flow_class.route._branches:
+        target = getattr(condition, "status", None)
+        if condition is None or target == status:
+            return node
+    return flow_class.end  # pragma: no cover - the switch has a default
+
+
+def _current_due_subquery(dossier_pk) -> Subquery:
+    """The due date of the officer's current step: the earliest open, running `check` or
+    `step` ledger row of the dossier (as the inbox shows it)."""
+    return Subquery(
+        Deadline.objects.filter(
+            content_type=_dossier_ct(),
+            object_id=dossier_pk,
+            state=Deadline.State.OPEN,
+            paused=False,
+            kind__in=("check", "step"),
+        )
+        .order_by()
+        .values("object_id")
+        .annotate(due=Min("due_date"))
+        .values("due")[:1]
+    )
+
+
+def _due_text(due) -> str:
+    return due.strftime("%d/%m/%Y") if due else ""
+
+
+def _new_task(process, node, token: Token, now_, *, case: Dossier):
+    """The row viewflow's activation of `node` would create after the switch."""
+    task = Task(process=process, flow_task=node, token=token, data={}, created=now_)
+    if isinstance(node, Step):
+        task.flow_task_type = node.task_type
+        task.status = STATUS.NEW
+        task.owner_permission = node._owner_permission
+        if isinstance(node, AppraisalStep) and case.specialist_id:
+            task.owner_id = case.specialist_id  # `.Assign(_dossier_specialist)`
+            task.status = STATUS.ASSIGNED
+    elif isinstance(node, End):
+        task.flow_task_type = node.task_type
+        task.status = STATUS.DONE
+        task.started = task.finished = now_
+    else:  # WaitForApplicant: waits, NEW, until flow_sync completes it
+        task.flow_task_type = node.task_type
+        task.status = STATUS.NEW
+    return task
+
+
+def _route_from(process, previous: Task, case: Dossier, now_) -> bool:
+    """Append the switch task and the task the status calls for after `previous` (which
+    the caller completed). Returns True if the process ended."""
+    flow_class = process.flow_class
+    switch = Task(
+        process=process,
+        flow_task=flow_class.route,
+        flow_task_type=flow_class.route.task_type,
+        status=STATUS.DONE,
+        token=previous.token,
+        data={},
+        created=now_,
+        finished=now_,
+    )
+    node = _next_node(flow_class, case.status)
+    nxt = _new_task(process, node, previous.token, now_, case=case)
+    Task.objects.bulk_create([switch, nxt])
+    Link = Task.previous.through
+    Link.objects.bulk_create(
+        [
+            Link(from_task_id=switch.pk, to_task_id=previous.pk),
+            Link(from_task_id=nxt.pk, to_task_id=switch.pk),
+        ]
+    )
+    return isinstance(node, End)
+
+
+def _start_locked(case: Dossier) -> RadiationProcess | None:
+    """Start the process of an open dossier in the current transaction: the rows of
+    `start.run` and the first route, in three queries."""
+    if case.status not in OPEN_STATUSES:
+        return None
+    flow_class = flow_for(case)
+    now_ = now()
+    check = case.check_clock if case.check_clock_id else None
+    if check is not None and case.status == Status.SUBMITTED and check.state == "running":
+        due = check.due_date  # just filed: the completeness check is the only step
+    else:
+        due = (
+            Deadline.objects.filter(
+                content_type=_dossier_ct(),
+                object_id=str(case.pk),
+                state=Deadline.State.OPEN,
+                paused=False,
+                kind__in=("check", "step"),
+            )
+            .order_by("due_date")
+            .values_list("due_date", flat=True)
+            .first()
+        )
+    process = RadiationProcess(
+        flow_class=flow_class,
+        status=PROCESS.NEW,
+        created=now_,
+        artifact_content_type=_dossier_ct(),
+        artifact_object_id=case.pk,
+        data={
+            "dossier": case.pk,
+            "code": case.code,
+            "organisation": case.organisation_name,
+            "due": _due_text(due),
+        },
+    )
+    process.save(force_insert=True)
+    start = Task(
+        process=process,
+        flow_task=flow_class.start,
+        flow_task_type=flow_class.start.task_type,
+        status=STATUS.DONE,
+        token=Token("start"),
+        data={},
+        created=now_,
+        started=now_,
+        finished=now_,
+    )
+    switch = Task(
+        process=process,
+        flow_task=flow_class.route,
+        flow_task_type=flow_class.route.task_type,
+        status=STATUS.DONE,
+        token=Token("start"),
+        data={},
+        created=now_,
+        finished=now_,
+    )
+    nxt = _new_task(process, _next_node(flow_class, case.status), Token("start"), now_, case=case)
+    Task.objects.bulk_create([start, switch, nxt])
+    Link = Task.previous.through
+    Link.objects.bulk_create(
+        [
+            Link(from_task_id=switch.pk, to_task_id=start.pk),
+            Link(from_task_id=nxt.pk, to_task_id=switch.pk),
+        ]
+    )
+    return process
+
+
+def flow_sync_locked(case: Dossier, from_state: str | None = None) -> None:
+    """Bring the dossier's process in line with `case` (the dossier as the current
+    transaction has it, locked) inside that transaction: start it if there is none,
+    close the task whose step no longer matches the status and route, let the appraisal
+    task follow the dossier's specialist, and note the current step's due date. A task
+    that its own page is executing is left to the page. `from_state` draft: the dossier
+    was just filed, so it has no process yet."""
+    if from_state == Status.DRAFT:
+        _start_locked(case)
+        return
+    tasks = list(
+        Task.objects.select_related("process")
+        .select_for_update(of=("process",))
+        .filter(
+            process__flow_class__in=FLOWS,
+            process__artifact_content_type=_dossier_ct(),
+            process__artifact_object_id=case.pk,
+            process__status=PROCESS.NEW,
+            status__in=OPEN_TASK_STATUSES,
+        )
+        .annotate(current_due=_current_due_subquery(str(case.pk)))
+        .order_by("pk")
+    )
+    if not tasks:
+        if process_for(case) is None:
+            _start_locked(case)
+        return
+    process = tasks[0].process.coerced
+    if len({t.process_id for t in tasks}) > 1 or len(tasks) > 1:
+        _flow_sync_slow(case, process)  # not a shape these flows make: viewflow's way
+        return
+    task = tasks[0]
+    node = task.flow_task
+    now_ = now()
+    ended = False
+    if not _executed_by_its_page(task.pk):
+        done = isinstance(node, WaitForApplicant) and case.status != Status.SUPPLEMENT
+        elsewhere = isinstance(node, Step) and case.status != node.dossier_status
+        if done or elsewhere:
+            fields = {"status": STATUS.DONE, "finished": now_}
+            if elsewhere:
+                fields["data"] = {**(task.data or {}), "completed_elsewhere": True}
+            else:
+                fields["started"] = now_
+            changed = Task.objects.filter(pk=task.pk, status=task.status).update(**fields)
+            if not changed:  # pragma: no cover - the row changed under the process lock
+                _flow_sync_slow(case, process)
+                return
+            ended = _route_from(process, task, case, now_)
+        elif (
+            isinstance(node, AppraisalStep)
+            and case.specialist_id
+            and task.owner_id != case.specialist_id
+            and task.status in (STATUS.NEW, STATUS.ASSIGNED)
+        ):
+            Task.objects.filter(pk=task.pk).update(
+                owner_id=case.specialist_id, status=STATUS.ASSIGNED
+            )
+    due = _due_text(task.current_due)
+    data = process.data or {}
+    if ended:
+        Process.objects.filter(pk=process.pk).update(
+            status=PROCESS.DONE, finished=now_, data={**data, "due": due}
+        )
+    elif data.get("due", "") != due:
+        Process.objects.filter(pk=process.pk).update(data={**data, "due": due})
+
+
 def flow_start_for(dossier: Dossier) -> RadiationProcess | None:
     """Start the flow of a submitted dossier (and of the certificate dossiers filed with
     it). Idempotent: a dossier that has its process, or is not open, is left alone.
-    Call it after the submission commits."""
+    The services start it themselves in the submission's transaction."""
     process = None
     with transaction.atomic():
         case = Dossier.objects.select_for_update().get(pk=dossier.pk)
         if case.status in OPEN_STATUSES:
             process = process_for(case)
             if process is None:
-                process = flow_for(case).start.run(dossier=case)
-    if process is not None:
-        process_note_due(case, process)
+                process = _start_locked(case)
     for child_pk in Dossier.objects.filter(parent_id=dossier.pk).values_list("pk", flat=True):
         flow_start_for(Dossier(pk=child_pk))
     return process
@@ -430,22 +702,24 @@ def process_note_due(dossier: Dossier, process: RadiationProcess | None = None) 
 
 def flow_sync(dossier: Dossier) -> None:
     """Bring the dossier's process in line with its status after a change made outside
-    a task: the supplement wait completes once the applicant has answered, a step done
-    through the API is closed, and the appraisal task follows the dossier's specialist.
-    Call it after the change commits. A dossier without a process gets one."""
-    process = process_for(dossier)
-    if process is None:
-        flow_start_for(dossier)
-        return
-    if process.status != PROCESS.NEW:
-        return
+    a service (the services do it themselves, in their transaction). A dossier without
+    a process gets one."""
+    with transaction.atomic():
+        case = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        flow_sync_locked(case)
+
+
+def _flow_sync_slow(case: Dossier, process) -> None:
+    """viewflow's own activations, one task at a time (shapes the fast path does not
+    know: several open tasks)."""
     flow_class = process.flow_class
-    with flow_class.lock(process.pk), transaction.atomic():
-        case = Dossier.objects.select_related("specialist").get(pk=dossier.pk)
+    with flow_class.lock(process.pk):
         tasks = flow_class.task_class._default_manager.filter(
             process_id=process.pk, status__in=OPEN_TASK_STATUSES
         ).order_by("pk")
         for task in tasks:
+            if _executed_by_its_page(task.pk):
+                continue
             node = task.flow_task
             if isinstance(node, WaitForApplicant):
                 if case.status != Status.SUPPLEMENT:

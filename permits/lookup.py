@@ -10,18 +10,20 @@ An unknown code and a wrong key give the same answer, after the same single quer
 from __future__ import annotations
 
 import secrets
+import threading
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from workflows.models import ClockEvent, LegalClock
+from workflows.models import ClockEvent, DayUnit, LegalClock
 
-from .models import Dossier
+from .models import Dossier, DossierKind, Status
 
 NOT_FOUND_MESSAGE = _("Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu đã nhập.")
 RATE_LIMITED_MESSAGE = _(
@@ -91,18 +93,102 @@ def public_status(dossier: Dossier) -> dict[str, Any]:
     }
 
 
+# --- the lookup itself: one query, compiled once per process ----------------------------
+# Building the ORM query (two joins, a correlated subquery) costs several times what
+# PostgreSQL needs to run it, so its SQL is compiled once and then executed with the
+# code as its only parameter; the row is read as plain values.
+_CLOCK_COLUMNS = ("state", "paused_on", "due_date", "unit", "paused_units", "extended_units")
+_COLUMNS = (
+    "code",
+    "lookup_key",
+    "kind",
+    "status",
+    "submitted_on",
+    "accepted_on",
+    "decided_on",
+    "check_clock_id",
+    *(f"check_clock__{c}" for c in _CLOCK_COLUMNS),
+    "result_clock_id",
+    *(f"result_clock__{c}" for c in _CLOCK_COLUMNS),
+    "extension_count",
+)
+_SENTINEL = "motcua-lookup-code-sentinel"
+_compiled: dict[str, tuple[str, list, int]] = {}
+_compiled_lock = threading.Lock()
+
+
+def _lookup_sql() -> tuple[str, list, int]:
+    key = connection.vendor
+    compiled = _compiled.get(key)
+    if compiled is None:
+        qs = (
+            Dossier.objects.filter(code=_SENTINEL)
+            .order_by()
+            .annotate(extension_count=_extension_count())
+            .values_list(*_COLUMNS)[:1]
+        )
+        sql, params = qs.query.sql_with_params()
+        params = list(params)
+        compiled = (sql, params, params.index(_SENTINEL))
+        with _compiled_lock:
+            _compiled[key] = compiled
+    return compiled
+
+
+def _fetch(code: str) -> dict[str, Any] | None:
+    sql, params, at = _lookup_sql()
+    params = list(params)
+    params[at] = code
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return dict(zip(_COLUMNS, row, strict=True)) if row else None
+
+
+def _public_status_of_row(row: dict[str, Any]) -> dict[str, Any]:
+    """`public_status` of a row read by `_fetch` (the same facts, no model objects)."""
+    prefix = "result_clock__" if row["result_clock_id"] else "check_clock__"
+    has_clock = bool(row["result_clock_id"] or row["check_clock_id"])
+    clock = {c: row[prefix + c] for c in _CLOCK_COLUMNS} if has_clock else None
+    paused_since = None
+    if clock is not None and clock["state"] == LegalClock.State.PAUSED:
+        paused_since = clock["paused_on"]
+    extended = sum(
+        row[f"{p}__extended_units"] or 0 for p in ("check_clock", "result_clock") if row[f"{p}_id"]
+    )
+    status_label = str(Status(row["status"]).label)
+    unit = clock["unit"] if clock else ""
+    return {
+        "code": row["code"],
+        "procedure": str(DossierKind(row["kind"]).label),
+        "status": row["status"],
+        "status_label": status_label,
+        "current_step": status_label,
+        "received_on": row["submitted_on"],
+        "accepted_on": row["accepted_on"],
+        "appointment_date": clock["due_date"] if clock else None,
+        "decided_on": row["decided_on"],
+        "time_limit_unit": unit,
+        "time_limit_unit_label": str(DayUnit(unit).label) if unit else "",
+        "paused_days": clock["paused_units"] if clock else 0,
+        "paused_since": paused_since,
+        "extension_count": int(row["extension_count"] or 0),
+        "extended_days": extended,
+    }
+
+
 def dossier_lookup(code: str, key: str) -> dict[str, Any] | None:
     """The public status of the dossier `code` if `key` is its lookup key, else None.
 
     One query whether the code exists or not; the key is compared in constant time.
     """
     code, key = normalise_code(code), normalise_key(key)
-    dossier = dossiers_with_public_status().filter(code=code).first() if code else None
-    expected = dossier.lookup_key.encode() if dossier is not None else _DUMMY_KEY
+    row = _fetch(code) if code else None
+    expected = row["lookup_key"].encode() if row is not None else _DUMMY_KEY
     matches = secrets.compare_digest(expected, key.encode())
-    if dossier is None or not matches:
+    if row is None or not matches:
         return None
-    return public_status(dossier)
+    return _public_status_of_row(row)
 
 
 def lookup_attempt_allowed(client_ip: str | None) -> bool:

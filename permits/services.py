@@ -8,15 +8,16 @@ notifications. Views, the API, the flows and Celery tasks call only these.
 
 from __future__ import annotations
 
-import calendar
+import functools
 import secrets
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth.models import Group
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,15 +31,27 @@ from workflows.ledger import (
     deadline_cancel,
     deadline_close,
     deadline_open,
-    deadline_reassign,
     deadline_set_paused,
+    deadlines_close_open,
     deadlines_for_case,
 )
 from workflows.models import Deadline, Division, LegalClock
 from workflows.roles import Role, has_role
-from workflows.selectors import procedure_version_for
-from workflows.transitions import after_commit, transition_perform
+from workflows.selectors import (
+    division_by_code,
+    procedure_version_for,
+    role_group,
+    time_limit_rule,
+)
+from workflows.transitions import (
+    case_lock,
+    case_set,
+    is_held,
+    mark_held,
+    transition_perform,
+)
 
+from . import access, rules
 from .models import (
     PERMIT_KINDS,
     PROCEDURE_CODES,
@@ -65,26 +78,67 @@ APPLICANT_CHANNELS = ["in_app", "email"]
 STAFF_CHANNELS = ["in_app", "email"]
 
 
+# --- who may act (workflows.access) ----------------------------------------------------
+def _acting(*steps: str, choose=None):
+    """The service acts on one of `steps` of the dossier: in one transaction, the dossier
+    row is locked and the actor checked against the engine's rule (they hold the step's
+    task, or take it unclaimed with the step's role in the owning division, or lead that
+    division; never on their own dossier) before the service body runs. Every door —
+    page, API, admin, flow — calls the service, so each gets the same answer.
+
+    `choose(case, kwargs)` picks the step from the locked row (None: the transition's own
+    guard answers). A `system=True` call (the engine's own timed work) is not checked.
+    """
+
+    def decorate(service):
+        @functools.wraps(service)
+        def checked(**kwargs):
+            if kwargs.get("system"):
+                return service(**kwargs)
+            target = kwargs["dossier"] if "dossier" in kwargs else kwargs["apology"]
+            pk = target.pk if isinstance(target, Dossier) else target.dossier_id
+            pick = (lambda case: choose(case, kwargs)) if choose is not None else None
+            with transaction.atomic():
+                access.dossier_lock_for_step(pk, kwargs.get("actor"), *steps, choose=pick)
+                return service(**kwargs)
+
+        return checked
+
+    return decorate
+
+
+def _supplement_step(case: Dossier, _kwargs) -> str | None:
+    return {Status.SUBMITTED: "check", Status.APPRAISAL: "appraisal"}.get(case.status)
+
+
+def _submit_step(case: Dossier, _kwargs) -> str | None:
+    return None if case.channel == Channel.ONLINE else "receive"
+
+
 # --- small helpers ------------------------------------------------------------------
 def _today() -> date:
     return timezone.localdate()
 
 
 def _next_number(key: str) -> int:
-    """The next value of a named sequence, taken under a row lock."""
-    with transaction.atomic():
-        counter, _created = Counter.objects.select_for_update().get_or_create(key=key)
-        counter.value += 1
-        counter.save(update_fields=["value"])
-        return counter.value
+    """The next value of a named sequence: one upsert that takes the row lock and
+    returns the new value (PostgreSQL, and SQLite ≥ 3.35)."""
+    table = connection.ops.quote_name(Counter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, value) VALUES (%s, 1) "  # noqa: S608 - our table name
+            f"ON CONFLICT (key) DO UPDATE SET value = {table}.value + 1 RETURNING value",
+            [key],
+        )
+        return cursor.fetchone()[0]
 
 
 def _division(code: str) -> Division | None:
-    return Division.objects.filter(code=code).first()
+    return division_by_code(code)
 
 
 def _group(role: str) -> Group | None:
-    return Group.objects.filter(name=role).first()
+    return role_group(role)
 
 
 def _d(value: date | None) -> str:
@@ -122,43 +176,78 @@ def _staff(role: str, division: Division | None = None):
     return list(users.distinct())
 
 
+def _flow_sync(case: Dossier, from_state: str | None = None, *_rest) -> None:
+    """Bring the dossier's viewflow process in line with its status inside the same
+    transaction (the flow holds the human tasks; it never keeps a copy of the legal
+    status), so the status and the task list commit together."""
+    from . import flows  # late import: flows → views_staff → services
+
+    flows.flow_sync_locked(case, from_state)
+
+
 def _flow_after_commit(name: str, case: Dossier) -> None:
-    """Bring the dossier's viewflow process in line with its status, after commit (the
-    flow holds the human tasks; it never keeps a copy of the legal status)."""
-    pk = case.pk
+    """For services that change a dossier without a transition (assigning): the flow
+    follows in the current transaction too (in one of its own outside a transaction)."""
+    if connection.in_atomic_block:
+        _flow_sync(case)
+    else:
+        with transaction.atomic():
+            _flow_sync(_lock(case))
 
-    def run():
-        from . import flows  # late import: flows → views_staff → services
 
-        getattr(flows, name)(Dossier.objects.get(pk=pk))
+# what a transition reads with the lock, in the same query: the catalogue version, the
+# applicant (the outbox), both legal clocks with their ledger rows
+_CASE_RELATED = (
+    "procedure_version",
+    "applicant",
+    "specialist",
+    "check_clock__deadline",
+    "result_clock__deadline",
+)
 
-    after_commit(run)
+
+def _case_queryset():
+    drafts = ApologySlip.objects.filter(dossier=OuterRef("pk"), state=ApologySlip.State.DRAFT)
+    return Dossier.objects.select_related(*_CASE_RELATED).annotate(has_draft_apology=Exists(drafts))
 
 
 def _perform(*, flow: str = "flow_sync", **kwargs) -> Dossier:
-    """`transition_perform`, then the flow follows the new status after commit.
-    Returns the dossier as the effects left it (they write with `update()`)."""
-    result = transition_perform(**kwargs)
-    _flow_after_commit(flow, result)
-    return Dossier.objects.get(pk=result.pk)
+    """`transition_perform` with the dossier's clocks read in the locking query, then
+    the flow follows the new status in the same transaction. Returns the dossier as the
+    transition and its effects left it (they set fields with `case_set`)."""
+    kwargs.setdefault("queryset", _case_queryset())
+    result = transition_perform(after=_flow_sync, **kwargs)
+    return result
 
 
 def _lock(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update().get(pk=dossier.pk)
+    return case_lock(_case_queryset(), dossier.pk)
 
 
 def _clock(pk: int | None) -> LegalClock | None:
     return LegalClock.objects.get(pk=pk) if pk else None
 
 
+def _held_clock(case: Dossier, field: str) -> LegalClock | None:
+    """A clock of the locked case, read with it: its own lock is the case's."""
+    if getattr(case, f"{field}_id") is None:
+        return None
+    clock = getattr(case, field)
+    return mark_held(clock) if is_held(case) else clock
+
+
 def _stage_clock(case: Dossier, state: str) -> LegalClock:
     """The clock that runs in a state: the check before acceptance, the result after."""
-    return _clock(case.check_clock_id if state == Status.SUBMITTED else case.result_clock_id)
+    return _held_clock(case, "check_clock" if state == Status.SUBMITTED else "result_clock")
+
+
+def _rule(dossier: Dossier, stage: str):
+    return time_limit_rule(dossier.procedure_version_id, stage)
 
 
 def _open_step(dossier: Dossier, stage: str, *, role: str, owner_user=None) -> Deadline:
     """A ledger row for the time budget of one officer's step."""
-    rule = dossier.procedure_version.rule(stage)
+    rule = _rule(dossier, stage)
     division = _division(ONE_STOP_DIVISION if stage == "check" else APPRAISAL_DIVISION)
     return deadline_open(
         case=dossier,
@@ -174,12 +263,19 @@ def _open_step(dossier: Dossier, stage: str, *, role: str, owner_user=None) -> D
 
 
 def _close_rows(dossier: Dossier, kind: str, *, cancel: bool = False) -> None:
-    for row in deadlines_for_case(dossier).filter(kind=kind, state=Deadline.State.OPEN):
-        (deadline_cancel if cancel else deadline_close)(deadline=row, on=_today())
+    """Close (or cancel) the case's open rows of `kind`: one UPDATE, whatever their number."""
+    if cancel:
+        deadlines_close_open(case=dossier, cancel_kinds=[kind], on=_today())
+    else:
+        deadlines_close_open(case=dossier, kinds=[kind], on=_today())
 
 
 def _pause_rows(dossier: Dossier, kind: str, paused: bool) -> None:
-    for row in deadlines_for_case(dossier).filter(kind=kind, state=Deadline.State.OPEN):
+    rows = deadlines_for_case(dossier).filter(kind=kind, state=Deadline.State.OPEN)
+    if paused:  # nothing to compute per row: one UPDATE
+        rows.order_by().update(paused=True, next_action_on=None)
+        return
+    for row in rows:  # the next reminder date depends on each row's ladder
         deadline_set_paused(deadline=row, paused=paused)
 
 
@@ -234,8 +330,8 @@ def _check_renewal_window(previous: Permit, on: date) -> None:
     days = int(version.param("renewal_min_days_before_expiry", 45))
     if previous.valid_until is None:
         raise DomainError(_("Chứng chỉ nhân viên bức xạ không có thời hạn, không cần gia hạn."))
-    last_day = previous.valid_until - timedelta(days=days)
-    if on > last_day:
+    last_day = rules.renewal_last_filing_day(previous.valid_until, days)
+    if not rules.renewal_in_time(previous.valid_until, days, on):
         raise DomainError(
             _(
                 "Giấy phép số %(number)s hết hạn ngày %(expiry)s. Hồ sơ gia hạn phải nộp chậm nhất "
@@ -299,12 +395,8 @@ def dossier_create(
     """
     if kind not in DossierKind.values:
         raise DomainError(_("Thủ tục không hợp lệ."))
-    if applicant is None or applicant == actor:
-        applicant = actor
-    elif not has_role(actor, Role.ONE_STOP_OFFICER):
-        raise ActionForbidden(_("Chỉ cán bộ một cửa được lập hồ sơ thay tổ chức, cá nhân."))
-    if channel != Channel.ONLINE and not has_role(actor, Role.ONE_STOP_OFFICER):
-        raise ActionForbidden(_("Hồ sơ nộp trực tiếp hoặc qua bưu chính do cán bộ một cửa lập."))
+    applicant = actor if applicant is None else applicant
+    access.filing_authorize(actor=actor, applicant=applicant, channel=channel)
     fields = {k: (organisation.get(k) or "").strip() for k in ORGANISATION_FIELDS}
     missing = [
         k
@@ -412,13 +504,6 @@ def _worker_fields(worker: WorkerInput | None) -> dict:
     }
 
 
-def _months_before(day: date, months: int) -> date:
-    month = day.month - months
-    year = day.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _check_document_date(version, item: dict, issued_on: date | None, on: date) -> None:
     if not item.get("dated"):
         return
@@ -431,24 +516,24 @@ def _check_document_date(version, item: dict, issued_on: date | None, on: date) 
             _("Ngày cấp của “%(item)s” không được sau ngày nộp.") % {"item": item["name"]}
         )
     months = item.get("max_age_months")
-    if months:
-        oldest = _months_before(on, int(months))
-        if issued_on < oldest:
-            raise DomainError(
-                _(
-                    "“%(item)s” cấp ngày %(issued)s đã quá %(months)s tháng tính đến ngày nộp "
-                    "%(on)s (chỉ chấp nhận giấy cấp từ ngày %(oldest)s trở đi). Vui lòng nộp giấy "
-                    "khám sức khỏe mới."
-                )
-                % {
-                    "item": item["name"],
-                    "issued": _d(issued_on),
-                    "months": months,
-                    "on": _d(on),
-                    "oldest": _d(oldest),
-                },
-                code="document_too_old",
+    # counted forward from the issue date (Civil Code Art. 148), see permits/rules.py
+    if months and not rules.document_within_age(issued_on, int(months), on):
+        oldest = rules.oldest_accepted_issue_date(on, int(months))
+        raise DomainError(
+            _(
+                "“%(item)s” cấp ngày %(issued)s đã quá %(months)s tháng tính đến ngày nộp "
+                "%(on)s (chỉ chấp nhận giấy cấp từ ngày %(oldest)s trở đi). Vui lòng nộp giấy "
+                "khám sức khỏe mới."
             )
+            % {
+                "item": item["name"],
+                "issued": _d(issued_on),
+                "months": months,
+                "on": _d(on),
+                "oldest": _d(oldest),
+            },
+            code="document_too_old",
+        )
 
 
 @contextmanager
@@ -495,7 +580,8 @@ def _store(
 def _can_edit_draft(dossier: Dossier, actor) -> bool:
     if dossier.applicant_id == actor.pk:
         return True
-    return dossier.channel != Channel.ONLINE and has_role(actor, Role.ONE_STOP_OFFICER)
+    # a counter filing: the desk's officers complete it (workflows.access)
+    return dossier.channel != Channel.ONLINE and access.desk_officer(actor)
 
 
 def document_upload(
@@ -571,9 +657,8 @@ def _check_complete(dossier: Dossier, on: date) -> None:
 
 def _start_check(case: Dossier, actor) -> None:
     today = _today()
-    Dossier.objects.filter(pk=case.pk).update(submitted_on=today, received_by=None)
-    case.submitted_on = today
-    rule = case.procedure_version.rule("check")
+    case_set(case, submitted_on=today, received_by=None)
+    rule = _rule(case, "check")
     clock = clock_start(
         case=case,
         rule=rule,
@@ -586,10 +671,10 @@ def _start_check(case: Dossier, actor) -> None:
         owner_group=_group(Role.ONE_STOP_OFFICER),
         owner_division=_division(ONE_STOP_DIVISION),
     )
-    Dossier.objects.filter(pk=case.pk).update(check_clock=clock)
-    case.check_clock = clock
+    case_set(case, check_clock=clock)
 
 
+@_acting("receive", choose=_submit_step)
 def dossier_submit(*, dossier: Dossier, actor, request_ip: str | None = None) -> Dossier:
     """The applicant files the dossier online (or the officer records a counter filing).
 
@@ -599,19 +684,22 @@ def dossier_submit(*, dossier: Dossier, actor, request_ip: str | None = None) ->
     today = _today()
     transition = "submit" if dossier.channel == Channel.ONLINE else "receive"
     with transaction.atomic():
-        current = _lock(dossier)
+        current = case_lock(
+            _case_queryset().prefetch_related("linked_certificates", "documents"), dossier.pk
+        )
+        children = []
         if current.status == Status.DRAFT:
             _check_complete(current, today)
             if current.kind == DossierKind.PERMIT_RENEWAL:
                 _check_renewal_window(current.previous_permit, today)
-            children = list(current.linked_certificates.filter(status=Status.DRAFT))
+            children = [c for c in current.linked_certificates.all() if c.status == Status.DRAFT]
             for child in children:
                 _check_complete(child, today)
 
         def effects(case, _from, _to):
             _start_check(case, actor)
             if transition == "receive":
-                Dossier.objects.filter(pk=case.pk).update(received_by=actor)
+                case_set(case, received_by=actor)
             _notify_applicant(
                 case,
                 "dossier_received",
@@ -623,14 +711,14 @@ def dossier_submit(*, dossier: Dossier, actor, request_ip: str | None = None) ->
 
         result = _perform(
             flow="flow_start_for",
-            case=dossier,
+            case=current,
             transition=transition,
             actor=actor,
             request_ip=request_ip,
             effects=effects,
         )
-        for child in result.linked_certificates.filter(status=Status.DRAFT):
-            transition_perform(
+        for child in children:
+            _perform(
                 case=child,
                 transition=transition,
                 actor=actor,
@@ -641,6 +729,7 @@ def dossier_submit(*, dossier: Dossier, actor, request_ip: str | None = None) ->
         return result
 
 
+@_acting("check")
 def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) -> Dossier:
     """Complete and valid: receipt with appointment date (Mẫu 01) and fee notice.
 
@@ -650,8 +739,10 @@ def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) 
 
     def effects(case, _from, _to):
         today = _today()
-        clock_stop(clock=_clock(case.check_clock_id), on=today, actor=actor, cause=_("Tiếp nhận"))
-        rule = case.procedure_version.rule("result")
+        clock_stop(
+            clock=_held_clock(case, "check_clock"), on=today, actor=actor, cause=_("Tiếp nhận")
+        )
+        rule = _rule(case, "result")
         clock = clock_start(
             case=case,
             rule=rule,
@@ -663,12 +754,13 @@ def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) 
             dossier_code=case.code,
             owner_group=_group(Role.SPECIALIST),
             owner_division=_division(APPRAISAL_DIVISION),
+            paused_cause=_("Chờ tổ chức, cá nhân nộp phí thẩm định"),
         )
-        clock = clock_pause(
-            clock=clock, on=today, actor=actor, cause=_("Chờ tổ chức, cá nhân nộp phí thẩm định")
-        )
-        Dossier.objects.filter(pk=case.pk).update(
-            accepted_on=today, result_clock=clock, received_by=case.received_by or actor
+        case_set(
+            case,
+            accepted_on=today,
+            result_clock=clock,
+            received_by_id=case.received_by_id or actor.pk,
         )
         _notify_applicant(
             case,
@@ -690,6 +782,7 @@ def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) 
     )
 
 
+@_acting("check")
 def dossier_reject(*, dossier: Dossier, actor, reasons: str, request_ip=None) -> Dossier:
     """Mẫu 03: refuse to accept the dossier, with reasons."""
     if not reasons.strip():
@@ -697,10 +790,8 @@ def dossier_reject(*, dossier: Dossier, actor, reasons: str, request_ip=None) ->
 
     def effects(case, _from, _to):
         today = _today()
-        clock_stop(clock=_clock(case.check_clock_id), on=today, actor=actor, cause=reasons)
-        Dossier.objects.filter(pk=case.pk).update(
-            refusal_reasons=reasons.strip(), decided_on=today, decided_by=actor
-        )
+        clock_stop(clock=_held_clock(case, "check_clock"), on=today, actor=actor, cause=reasons)
+        case_set(case, refusal_reasons=reasons.strip(), decided_on=today, decided_by=actor)
         _close_rows(case, "supplement", cancel=True)
         _notify_applicant(case, "dossier_not_accepted", "not-accepted", reasons=reasons.strip())
 
@@ -714,6 +805,7 @@ def dossier_reject(*, dossier: Dossier, actor, reasons: str, request_ip=None) ->
     )
 
 
+@_acting("check", "appraisal", choose=_supplement_step)
 def dossier_request_supplement(
     *, dossier: Dossier, actor, items: Iterable[str], reasons: str, request_ip=None
 ) -> SupplementRequest:
@@ -752,7 +844,7 @@ def dossier_request_supplement(
         clock = _stage_clock(case, from_state)
         clock_pause(clock=clock, on=today, actor=actor, cause=_("Chờ bổ sung hồ sơ"))
         _pause_rows(case, "step", True)
-        rule = case.procedure_version.rule("supplement")
+        rule = _rule(case, "supplement")
         deadline_open(
             case=case,
             kind="supplement",
@@ -852,6 +944,7 @@ def dossier_answer_supplement(
     return result
 
 
+@_acting("fee")
 def dossier_record_fee(
     *, dossier: Dossier, actor, receipt_no: str, paid_on: date | None = None, request_ip=None
 ) -> Dossier:
@@ -863,13 +956,11 @@ def dossier_record_fee(
         raise DomainError(_("Ngày nộp phí không được sau hôm nay."))
 
     def effects(case, _from, _to):
-        clock = _clock(case.result_clock_id)
+        clock = _held_clock(case, "result_clock")
         if paid_on < clock.paused_on:
             raise DomainError(_("Ngày nộp phí không được trước ngày tiếp nhận hồ sơ."))
         clock = clock_resume(clock=clock, on=paid_on, actor=actor, cause=_("Đã nộp phí thẩm định"))
-        Dossier.objects.filter(pk=case.pk).update(
-            fee_paid_on=paid_on, fee_receipt_no=receipt_no.strip()
-        )
+        case_set(case, fee_paid_on=paid_on, fee_receipt_no=receipt_no.strip())
         _open_step(case, "appraisal", role=Role.SPECIALIST, owner_user=case.specialist)
         _notify_applicant(
             case, "fee_recorded", "fee", appointment=_d(clock.due_date), paid_on=_d(paid_on)
@@ -885,6 +976,7 @@ def dossier_record_fee(
     )
 
 
+@_acting("assign")
 def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> Dossier:
     """The head of division assigns the appraisal to a specialist (or one takes it)."""
     if not has_role(specialist, Role.SPECIALIST):
@@ -893,6 +985,7 @@ def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> D
         raise ActionForbidden(_("Chỉ lãnh đạo phòng được giao hồ sơ cho chuyên viên khác."))
     with transaction.atomic():
         case = _lock(dossier)
+        access.assignee_check(case, specialist)
         if case.status not in (Status.AWAITING_FEE, Status.APPRAISAL, Status.SUPPLEMENT):
             raise DomainError(
                 _("Chỉ giao thẩm định khi hồ sơ đã được tiếp nhận và chưa thẩm định xong.")
@@ -900,8 +993,9 @@ def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> D
         before = case.specialist_id
         case.specialist = specialist
         case.save(update_fields=["specialist"])
-        for row in deadlines_for_case(case).filter(kind="step", state=Deadline.State.OPEN):
-            deadline_reassign(deadline=row, owner_user=specialist, owner_group=row.owner_group)
+        deadlines_for_case(case).filter(kind="step", state=Deadline.State.OPEN).order_by().update(
+            owner_user=specialist, owner_division_id=specialist.division_id
+        )
         audit_record(
             case=case,
             actor=actor,
@@ -916,6 +1010,7 @@ def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> D
         return case
 
 
+@_acting("appraisal")
 def dossier_record_appraisal(
     *, dossier: Dossier, actor, conclusion: str, findings: str, request_ip=None
 ) -> Dossier:
@@ -926,7 +1021,8 @@ def dossier_record_appraisal(
         raise DomainError(_("Nhập nội dung biên bản thẩm định."))
 
     def effects(case, _from, _to):
-        Dossier.objects.filter(pk=case.pk).update(
+        case_set(
+            case,
             appraisal_conclusion=conclusion,
             appraisal_findings=findings.strip(),
             appraised_on=_today(),
@@ -946,6 +1042,7 @@ def dossier_record_appraisal(
     )
 
 
+@_acting("review")
 def dossier_review(
     *, dossier: Dossier, actor, approve: bool, note: str = "", request_ip=None
 ) -> Dossier:
@@ -954,7 +1051,7 @@ def dossier_review(
         raise DomainError(_("Nêu lý do trả lại chuyên viên."))
 
     def effects(case, _from, _to):
-        Dossier.objects.filter(pk=case.pk).update(review_note=note.strip())
+        case_set(case, review_note=note.strip())
         _close_rows(case, "step")
         if approve:
             _open_step(case, "signing", role=Role.DIRECTOR)
@@ -971,26 +1068,21 @@ def dossier_review(
     )
 
 
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _finish(case: Dossier, actor, cause: str) -> None:
     today = _today()
-    clock = _clock(case.result_clock_id)
+    clock = _held_clock(case, "result_clock")
     if clock is not None and clock.state != LegalClock.State.STOPPED:
-        clock_stop(clock=clock, on=today, actor=actor, cause=cause)
-    _close_rows(case, "step")
-    _close_rows(case, "apology", cancel=True)
-    ApologySlip.objects.filter(dossier=case, state=ApologySlip.State.DRAFT).update(
-        state=ApologySlip.State.VOID
-    )
-    Dossier.objects.filter(pk=case.pk).update(decided_on=today, decided_by=actor)
+        clock_stop(clock=clock, on=today, actor=actor, cause=cause, close_deadline=False)
+    # the result row, the step rows and any apology row: one UPDATE
+    deadlines_close_open(case=case, kinds=["result", "step"], cancel_kinds=["apology"], on=today)
+    if getattr(case, "has_draft_apology", True):  # read with the lock (`_case_queryset`)
+        ApologySlip.objects.filter(dossier=case, state=ApologySlip.State.DRAFT).update(
+            state=ApologySlip.State.VOID
+        )
+    case_set(case, decided_on=today, decided_by=actor)
 
 
+@_acting("signing")
 def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) -> Permit:
     """The director signs: the permit (3 years) or the certificate (no expiry) is issued
     with a register number."""
@@ -1016,14 +1108,12 @@ def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) ->
             }
         else:
             kind, prefix = Permit.Kind.PERMIT, "GP"
-            years = int(version.param("validity_years", 3))
-            if case.kind == DossierKind.PERMIT_RENEWAL:
-                valid_from = previous.valid_until
-                valid_until = _add_years(previous.valid_until, years)
-            elif case.kind == DossierKind.PERMIT_AMENDMENT:
-                valid_from, valid_until = today, previous.valid_until
-            else:
-                valid_from, valid_until = today, _add_years(today, years)
+            valid_from, valid_until = rules.permit_term(
+                kind=case.kind,
+                issued_on=today,
+                validity_years=int(version.param("validity_years", 3)),
+                previous_valid_until=previous.valid_until if previous else None,
+            )
             scope = "; ".join(
                 f"{d.get_category_display()} {d.model_name}, số sê-ri {d.serial_number}"
                 for d in case.devices.all()
@@ -1083,6 +1173,7 @@ def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) ->
     return issued[0]
 
 
+@_acting("signing")
 def dossier_refuse(*, dossier: Dossier, actor, reasons: str, request_ip=None) -> Dossier:
     """The director signs the refusal, with reasons, within the same time limit."""
     if not reasons.strip():
@@ -1090,7 +1181,7 @@ def dossier_refuse(*, dossier: Dossier, actor, reasons: str, request_ip=None) ->
 
     def effects(case, _from, _to):
         _finish(case, actor, reasons)
-        Dossier.objects.filter(pk=case.pk).update(refusal_reasons=reasons.strip())
+        case_set(case, refusal_reasons=reasons.strip())
         _notify_applicant(case, "dossier_refused", "refused", reasons=reasons.strip())
 
     return _perform(
@@ -1103,6 +1194,7 @@ def dossier_refuse(*, dossier: Dossier, actor, reasons: str, request_ip=None) ->
     )
 
 
+@_acting("signing")
 def dossier_return_to_review(*, dossier: Dossier, actor, note: str, request_ip=None) -> Dossier:
     if not note.strip():
         raise DomainError(_("Nêu lý do trả lại."))
@@ -1125,6 +1217,7 @@ def dossier_return_to_review(*, dossier: Dossier, actor, note: str, request_ip=N
 APOLOGY_STATES = (Status.APPRAISAL, Status.REVIEW, Status.SIGNING)
 
 
+@_acting("apology_draft")
 def apology_draft(
     *,
     dossier: Dossier,
@@ -1212,6 +1305,7 @@ def apology_draft(
         return slip
 
 
+@_acting("apology_issue")
 def apology_issue(*, apology: ApologySlip, actor, request_ip=None) -> ApologySlip:
     """Issue the drafted slip: the appointment moves to the new date (recorded on the
     legal clock with the reason), the applicant is told, the director alerted."""

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
-from workflows import calendar
+from workflows import calendar, selectors
 from workflows.models import DayUnit, LadderStep, Procedure, ProcedureVersion, TimeLimitRule
 
 REQUIRE_SERVICES = os.environ.get("MOTCUA_REQUIRE_SERVICES") == "1"
@@ -40,8 +40,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _fresh_calendar():
     calendar.invalidate_cache()
+    selectors.catalogue_clear_local()  # a rolled-back test leaves no cached catalogue rows
     yield
     calendar.invalidate_cache()
+    selectors.catalogue_clear_local()
 
 
 def make_user(username: str, *roles: str, division=None, **extra):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager, nullcontext
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,12 +24,47 @@ def _due(clock: LegalClock) -> date:
     )
 
 
+_batch = threading.local()
+
+
+@contextmanager
+def clock_events_batch():
+    """Collect the clock events written inside the block and insert them in one query at
+    its end (a transition that stops one clock and starts another writes one INSERT)."""
+    outer = getattr(_batch, "events", None)
+    if outer is not None:  # nested: the outermost batch writes
+        yield
+        return
+    _batch.events = []
+    try:
+        yield
+        events, _batch.events = _batch.events, None
+        if events:
+            ClockEvent.objects.bulk_create(events)
+    finally:
+        _batch.events = None
+
+
+def _atomic():
+    """A transaction of its own, or none inside the caller's (the caller's rolls back
+    everything if a check below refuses; no savepoint round trips)."""
+    return nullcontext() if connection.in_atomic_block else transaction.atomic()
+
+
 def _lock(clock: LegalClock) -> LegalClock:
-    return LegalClock.objects.select_for_update().select_related("deadline").get(pk=clock.pk)
+    """The clock locked; one read under its case's lock in this transaction (see
+    `workflows.transitions.mark_held`) is used as it is."""
+    from .transitions import is_held, mark_held
+
+    if is_held(clock):
+        return clock
+    return mark_held(
+        LegalClock.objects.select_for_update().select_related("deadline").get(pk=clock.pk)
+    )
 
 
 def _record(clock: LegalClock, kind: str, *, on: date, cause: str, actor, due_before, units=0):
-    ClockEvent.objects.create(
+    event = ClockEvent(
         clock=clock,
         kind=kind,
         on=on,
@@ -37,6 +74,11 @@ def _record(clock: LegalClock, kind: str, *, on: date, cause: str, actor, due_be
         due_before=due_before,
         due_after=clock.due_date,
     )
+    pending = getattr(_batch, "events", None)
+    if pending is not None:
+        pending.append(event)
+    else:
+        event.save()
 
 
 def clock_start(
@@ -52,9 +94,15 @@ def clock_start(
     owner_user=None,
     owner_group=None,
     owner_division=None,
+    paused_cause: str = "",
 ) -> LegalClock:
-    """Start the clock on the event date `on`; the period counts from the next day."""
-    with transaction.atomic():
+    """Start the clock on the event date `on`; the period counts from the next day.
+
+    With `paused_cause` the clock starts and at once waits (paused on `on`, a second
+    event with that cause): one row each, as if `clock_pause` had followed."""
+    from .transitions import mark_held
+
+    with _atomic():
         due = add_days(on, rule.amount, rule.unit)
         deadline = deadline_open(
             case=case,
@@ -66,6 +114,7 @@ def clock_start(
             owner_user=owner_user,
             owner_group=owner_group,
             owner_division=owner_division,
+            paused=bool(paused_cause),
         )
         clock = LegalClock.objects.create(
             content_type=ContentType.objects.get_for_model(case),
@@ -77,9 +126,15 @@ def clock_start(
             legal_basis=rule.legal_basis,
             started_on=on,
             due_date=due,
+            state=LegalClock.State.PAUSED if paused_cause else LegalClock.State.RUNNING,
+            paused_on=on if paused_cause else None,
         )
         _record(clock, ClockEvent.Kind.START, on=on, cause=cause, actor=actor, due_before=None)
-        return clock
+        if paused_cause:
+            _record(
+                clock, ClockEvent.Kind.PAUSE, on=on, cause=paused_cause, actor=actor, due_before=due
+            )
+        return mark_held(clock)
 
 
 def _require(clock: LegalClock, *states: str) -> None:
@@ -92,7 +147,7 @@ def _require(clock: LegalClock, *states: str) -> None:
 
 def clock_pause(*, clock: LegalClock, on: date, actor, cause: str) -> LegalClock:
     """Stop counting (waiting for the applicant) from the event date `on`."""
-    with transaction.atomic():
+    with _atomic():
         clock = _lock(clock)
         _require(clock, LegalClock.State.RUNNING)
         clock.state = LegalClock.State.PAUSED
@@ -107,7 +162,7 @@ def clock_pause(*, clock: LegalClock, on: date, actor, cause: str) -> LegalClock
 
 def clock_resume(*, clock: LegalClock, on: date, actor, cause: str) -> LegalClock:
     """Count again; the due date moves by the paused days, in the rule's unit."""
-    with transaction.atomic():
+    with _atomic():
         clock = _lock(clock)
         _require(clock, LegalClock.State.PAUSED)
         if on < clock.paused_on:
@@ -136,7 +191,7 @@ def clock_resume(*, clock: LegalClock, on: date, actor, cause: str) -> LegalCloc
 
 def clock_restart(*, clock: LegalClock, on: date, actor, cause: str) -> LegalClock:
     """The period begins again from the day after `on` (where a rule says so)."""
-    with transaction.atomic():
+    with _atomic():
         clock = _lock(clock)
         _require(clock, LegalClock.State.RUNNING, LegalClock.State.PAUSED)
         before = clock.due_date
@@ -146,7 +201,16 @@ def clock_restart(*, clock: LegalClock, on: date, actor, cause: str) -> LegalClo
         clock.paused_on = None
         clock.state = LegalClock.State.RUNNING
         clock.due_date = _due(clock)
-        clock.save()
+        clock.save(
+            update_fields=[
+                "started_on",
+                "paused_units",
+                "extended_units",
+                "paused_on",
+                "state",
+                "due_date",
+            ]
+        )
         deadline = clock.deadline
         deadline.paused = False
         deadline_reschedule(deadline=deadline, due_date=clock.due_date)
@@ -160,7 +224,7 @@ def clock_extend(*, clock: LegalClock, units: int, actor, cause: str) -> LegalCl
         raise DomainError(_("Số ngày gia hạn phải lớn hơn 0."))
     if not cause.strip():
         raise DomainError(_("Phải nêu lý do gia hạn."))
-    with transaction.atomic():
+    with _atomic():
         clock = _lock(clock)
         _require(clock, LegalClock.State.RUNNING, LegalClock.State.PAUSED)
         cap = clock.rule.max_extension
@@ -187,14 +251,18 @@ def clock_extend(*, clock: LegalClock, units: int, actor, cause: str) -> LegalCl
         return clock
 
 
-def clock_stop(*, clock: LegalClock, on: date, actor, cause: str) -> LegalClock:
-    """The result was delivered (or the case ended): close the ledger row."""
-    with transaction.atomic():
+def clock_stop(
+    *, clock: LegalClock, on: date, actor, cause: str, close_deadline: bool = True
+) -> LegalClock:
+    """The result was delivered (or the case ended): close the ledger row (unless the
+    caller closes it together with the case's other rows: `close_deadline=False`)."""
+    with _atomic():
         clock = _lock(clock)
         _require(clock, LegalClock.State.RUNNING, LegalClock.State.PAUSED)
         clock.state = LegalClock.State.STOPPED
         clock.save(update_fields=["state"])
-        deadline_close(deadline=clock.deadline, on=on)
+        if close_deadline:
+            deadline_close(deadline=clock.deadline, on=on)
         _record(
             clock, ClockEvent.Kind.STOP, on=on, cause=cause, actor=actor, due_before=clock.due_date
         )

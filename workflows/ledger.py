@@ -6,19 +6,22 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model
+from django.db.models import Case, Model, Value, When
 from django.utils import timezone
 
-from .calendar import add_days
+from .calendar import reminder_date
 from .models import Deadline, LadderStep, ProcedureVersion
+from .selectors import ladder_steps
+from .selectors import procedure_version as cached_version
 
 
 def ladder_for(deadline: Deadline, steps: Sequence[LadderStep] | None = None) -> list[LadderStep]:
-    """The ladder steps that apply to a deadline, in firing order."""
+    """The ladder steps that apply to a deadline, in firing order (the catalogue is
+    cached per process, so this costs no query)."""
     if steps is None:
         if deadline.procedure_version_id is None:
             return []
-        steps = LadderStep.objects.filter(version_id=deadline.procedure_version_id)
+        steps = ladder_steps(deadline.procedure_version_id)
     return sorted(
         (s for s in steps if not s.deadline_kind or s.deadline_kind == deadline.kind),
         key=lambda s: (s.offset, s.pk or 0),
@@ -26,7 +29,8 @@ def ladder_for(deadline: Deadline, steps: Sequence[LadderStep] | None = None) ->
 
 
 def step_date(due_date: date, step: LadderStep) -> date:
-    return add_days(due_date, step.offset, step.offset_unit)
+    """A reminder before the due date is sent on or before its day, never after."""
+    return reminder_date(due_date, step.offset, step.offset_unit)
 
 
 def next_action_on(deadline: Deadline, steps: Sequence[LadderStep]) -> date | None:
@@ -49,7 +53,10 @@ def deadline_open(
     owner_user=None,
     owner_group=None,
     owner_division=None,
+    paused: bool = False,
 ) -> Deadline:
+    if procedure_version is not None and not procedure_code:
+        procedure_code = cached_version(procedure_version.pk).procedure.code
     deadline = Deadline(
         content_type=ContentType.objects.get_for_model(case),
         object_id=str(case.pk),
@@ -57,12 +64,12 @@ def deadline_open(
         due_date=due_date,
         title=title[:300],
         procedure_version=procedure_version,
-        procedure_code=procedure_code
-        or (procedure_version.procedure.code if procedure_version else ""),
+        procedure_code=procedure_code,
         dossier_code=dossier_code,
         owner_user=owner_user,
         owner_group=owner_group,
         owner_division=owner_division or getattr(owner_user, "division", None),
+        paused=paused,
     )
     deadline.next_action_on = next_action_on(deadline, ladder_for(deadline))
     deadline.save()
@@ -123,6 +130,46 @@ def deadlines_for_case(case: Model):
     return Deadline.objects.filter(
         content_type=ContentType.objects.get_for_model(case), object_id=str(case.pk)
     ).select_related("owner_user", "owner_division", "owner_group")
+
+
+def deadlines_close_open(
+    *,
+    case: Model,
+    kinds: Sequence[str] = (),
+    cancel_kinds: Sequence[str] = (),
+    on: date | None = None,
+) -> int:
+    """Close every open row of `kinds` on a case (met or missed, by each row's due date)
+    and cancel every open row of `cancel_kinds`, in one UPDATE whatever their number;
+    returns how many rows changed."""
+    on = on or timezone.localdate()
+    cancel_kinds = list(cancel_kinds)
+    state = Case(
+        *(
+            [When(kind__in=cancel_kinds, then=Value(Deadline.State.CANCELLED))]
+            if cancel_kinds
+            else []
+        ),
+        When(due_date__gte=on, then=Value(Deadline.State.MET)),
+        default=Value(Deadline.State.MISSED),
+    )
+    return (
+        Deadline.objects.filter(
+            content_type=ContentType.objects.get_for_model(case),
+            object_id=str(case.pk),
+            kind__in=[*kinds, *cancel_kinds],
+            state=Deadline.State.OPEN,
+        )
+        .order_by()
+        .update(
+            state=state,
+            closed_on=on,
+            paused=Case(When(kind__in=cancel_kinds, then="paused"), default=Value(False))
+            if cancel_kinds
+            else Value(False),
+            next_action_on=None,
+        )
+    )
 
 
 def deadlines_close_for_case(*, case: Model, kind: str, on: date | None = None) -> int:

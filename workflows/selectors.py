@@ -1,28 +1,176 @@
-"""Reads of the deadline ledger and catalogue. Each costs a constant number of queries."""
+"""Reads of the deadline ledger and catalogue. Each costs a constant number of queries.
+
+The catalogue (procedure versions with their time limits and ladders, role groups,
+divisions) is read on every transition and changes a few times a year, so it is kept
+per process (`_Catalogue`): a transition reads it from memory. Saving or deleting a
+catalogue row in the admin (or anywhere: `workflows.signals`) clears the cache of that
+process at once and bumps a generation number in the shared Django cache; every other
+process compares its generation with the shared one at most once per
+`CATALOGUE_RECHECK_SECONDS` (one cache read), and drops everything it holds after
+`CATALOGUE_TTL_SECONDS` in any case (the bound when no shared cache is configured, as
+with the in-process default). Objects handed out are shared: treat them as read-only.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 
+from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .calendar import add_working_days
-from .models import Deadline, ProcedureVersion
+from .models import Deadline, Division, LadderStep, ProcedureVersion, TimeLimitRule
+
+CATALOGUE_RECHECK_SECONDS = 1.0
+CATALOGUE_TTL_SECONDS = 60.0
+_GENERATION_KEY = "workflows:catalogue:generation"
+
+
+class _Catalogue:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        self.versions: dict[str, list[ProcedureVersion]] = {}
+        self.by_id: dict[int, ProcedureVersion] = {}
+        self.rules: dict[int, dict[str, TimeLimitRule]] = {}
+        self.ladders: dict[int, list[LadderStep]] = {}
+        self.groups: dict[str, Group | None] = {}
+        self.divisions: dict[str, Division | None] = {}
+        self.loaded_at = time.monotonic()
+        self.checked_at = self.loaded_at
+        self.generation = self._shared_generation()
+
+    @staticmethod
+    def _shared_generation():
+        try:
+            return cache.get(_GENERATION_KEY)
+        except Exception:  # a cache outage must not stop a transition
+            return None
+
+    def fresh(self) -> _Catalogue:
+        now = time.monotonic()
+        if now - self.loaded_at > CATALOGUE_TTL_SECONDS:
+            self.clear()
+        elif now - self.checked_at > CATALOGUE_RECHECK_SECONDS:
+            self.checked_at = now
+            if self._shared_generation() != self.generation:
+                self.clear()
+        return self
+
+    def invalidate(self) -> None:
+        try:
+            if cache.add(_GENERATION_KEY, 1, timeout=None) is False:
+                cache.incr(_GENERATION_KEY)
+        except Exception:  # noqa: S110 - the TTL still bounds staleness
+            pass
+        self.clear()
+
+    # --- loaders ---------------------------------------------------------------------
+    def version_list(self, code: str) -> list[ProcedureVersion]:
+        versions = self.versions.get(code)
+        if versions is None:
+            versions = list(
+                ProcedureVersion.objects.select_related("procedure")
+                .filter(procedure__code=code)
+                .order_by("-applies_from")
+            )
+            with self._lock:
+                self.versions[code] = versions
+                for v in versions:
+                    self.by_id[v.pk] = v
+        return versions
+
+    def version(self, pk: int) -> ProcedureVersion:
+        v = self.by_id.get(pk)
+        if v is None:
+            v = ProcedureVersion.objects.select_related("procedure").get(pk=pk)
+            self.by_id[pk] = v
+        return v
+
+    def rule(self, version_id: int, stage: str) -> TimeLimitRule:
+        rules = self.rules.get(version_id)
+        if rules is None:
+            rules = {r.stage: r for r in TimeLimitRule.objects.filter(version_id=version_id)}
+            version = self.version(version_id)
+            for r in rules.values():
+                r.version = version  # rule.version costs no query
+            self.rules[version_id] = rules
+        try:
+            return rules[stage]
+        except KeyError:
+            raise TimeLimitRule.DoesNotExist(
+                f"no time limit {stage!r} in procedure version {version_id}"
+            ) from None
+
+    def ladder(self, version_id: int) -> list[LadderStep]:
+        steps = self.ladders.get(version_id)
+        if steps is None:
+            steps = list(LadderStep.objects.filter(version_id=version_id))
+            self.ladders[version_id] = steps
+        return steps
+
+    def group(self, name: str) -> Group | None:
+        if name not in self.groups:
+            self.groups[name] = Group.objects.filter(name=name).first()
+        return self.groups[name]
+
+    def division(self, code: str) -> Division | None:
+        if code not in self.divisions:
+            self.divisions[code] = Division.objects.filter(code=code).first()
+        return self.divisions[code]
+
+
+_catalogue = _Catalogue()
+
+
+def catalogue_invalidate() -> None:
+    """Forget the cached catalogue here and tell the other processes (signals call it)."""
+    _catalogue.invalidate()
+
+
+def catalogue_clear_local() -> None:
+    """Forget the cached catalogue of this process only (tests)."""
+    _catalogue.clear()
 
 
 def procedure_version_for(code: str, on: date | None = None) -> ProcedureVersion:
-    """The version of procedure `code` in force on `on` (today by default)."""
+    """The version of procedure `code` in force on `on` (today by default). Cached."""
     on = on or timezone.localdate()
-    version = (
-        ProcedureVersion.objects.select_related("procedure")
-        .filter(procedure__code=code, applies_from__lte=on)
-        .order_by("-applies_from")
-        .first()
-    )
-    if version is None:
-        raise ProcedureVersion.DoesNotExist(f"no version of {code!r} applies on {on}")
-    return version
+    for version in _catalogue.fresh().version_list(code):
+        if version.applies_from <= on:
+            return version
+    raise ProcedureVersion.DoesNotExist(f"no version of {code!r} applies on {on}")
+
+
+def procedure_version(pk: int) -> ProcedureVersion:
+    """A procedure version by id, with its procedure. Cached."""
+    return _catalogue.fresh().version(pk)
+
+
+def time_limit_rule(version_id: int, stage: str) -> TimeLimitRule:
+    """The time limit of `stage` in a procedure version. Cached."""
+    return _catalogue.fresh().rule(version_id, stage)
+
+
+def ladder_steps(version_id: int) -> list[LadderStep]:
+    """Every ladder step of a procedure version (unsorted). Cached."""
+    return _catalogue.fresh().ladder(version_id)
+
+
+def role_group(name: str) -> Group | None:
+    """The group of a role. Cached."""
+    return _catalogue.fresh().group(name)
+
+
+def division_by_code(code: str) -> Division | None:
+    """A division by its code. Cached."""
+    return _catalogue.fresh().division(code)
 
 
 def deadlines_open(

@@ -1,0 +1,346 @@
+"""Benchmark of the public dossier lookup under gunicorn, against `/healthz`, on PostgreSQL.
+
+Starts gunicorn with 2 workers on 127.0.0.1 (a free port) with the lookup's rate limit
+lifted for the run (`LOOKUP_RATE_LIMIT`), then drives, one after the other and twice
+over (the better round counts), with a bounded Python client (C processes, each at most
+R requests and T seconds, a new connection per request as gunicorn's sync workers
+close it):
+
+- `GET /healthz` (one `SELECT 1` and a cache round trip: the reference),
+- `POST /api/permits/lookup/` (JSON: dossier code and lookup key),
+- `POST /tra-cuu/` (the public page's form, with its CSRF token),
+
+and prints requests/s seen by the client, the server time per request (p50 and p99,
+from gunicorn's access log, `%(D)s` µs) and the ratio of each lookup to `/healthz`.
+It prints figures; it is not a test. Run from the project root:
+
+    .venv/bin/python benchmarks/lookup_bench.py [-c 2] [-r 1500] [-t 20]
+
+DATABASE_URL (default postgres://postgres@127.0.0.1:5432/motcua_lookup_bench) names the
+database; it is created if missing and migrated; the script refuses a database whose
+name does not contain "bench" unless --allow-any-db is given (it files dossiers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/motcua_lookup_bench"
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("-c", "--clients", type=int, default=2, help="client processes")
+    p.add_argument("-r", "--requests", type=int, default=1500, help="requests per client")
+    p.add_argument("-t", "--seconds", type=float, default=20.0, help="time limit per client")
+    p.add_argument("--dossiers", type=int, default=20)
+    p.add_argument("--allow-any-db", action="store_true")
+    return p.parse_args()
+
+
+ARGS = parse_args()
+os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def _db_config(url: str) -> dict:
+    import environ
+
+    return environ.Env.db_url_config(url)
+
+
+def create_database_if_missing(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    cfg = _db_config(url)
+    if cfg["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit(f"lookup_bench needs PostgreSQL; DATABASE_URL is {cfg['ENGINE']}")
+    params = {
+        "dbname": "postgres",
+        "user": cfg.get("USER") or None,
+        "password": cfg.get("PASSWORD") or None,
+        "host": cfg.get("HOST") or None,
+        "port": cfg.get("PORT") or None,
+    }
+    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
+        if not exists.fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
+
+
+_name = _db_config(os.environ["DATABASE_URL"])["NAME"]
+if "bench" not in _name and not ARGS.allow_any_db:
+    sys.exit(f"refusing to file benchmark dossiers into {_name!r}; use a '…bench…' database")
+create_database_if_missing(os.environ["DATABASE_URL"])
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+
+from permits import services  # noqa: E402
+from permits.models import Document, Dossier, DossierKind  # noqa: E402
+from workflows.models import Division, User  # noqa: E402
+from workflows.roles import Role  # noqa: E402
+
+
+def dossiers(n: int) -> list[tuple[str, str]]:
+    """n submitted and accepted dossiers (with their legal clocks): (code, key)."""
+    from django.contrib.auth.models import Group
+
+    Division.objects.get_or_create(code="mot-cua", defaults={"name": "Một cửa"})
+    Division.objects.get_or_create(code="cn-qlkhcs", defaults={"name": "Phòng CN-QLKHCS"})
+    applicant, _ = User.objects.get_or_create(username="lkbench-phongkham")
+    applicant.groups.add(Group.objects.get(name=Role.APPLICANT))
+    officer, _ = User.objects.get_or_create(username="lkbench-motcua")
+    officer.groups.add(Group.objects.get(name=Role.ONE_STOP_OFFICER))
+    existing = list(
+        Dossier.objects.filter(applicant=applicant, status="awaiting_fee").values_list(
+            "code", "lookup_key"
+        )
+    )
+    for _ in range(max(0, n - len(existing))):
+        d = services.dossier_create(
+            actor=applicant,
+            kind=DossierKind.PERMIT_NEW,
+            organisation={
+                "organisation_name": "Phòng khám (benchmark)",
+                "organisation_address": "Sơn La",
+                "business_registration_no": "5500000001",
+                "contact_phone": "0212 3850 123",
+            },
+            devices=[services.DeviceInput("dental", "M", "S-1")],
+        )
+        Document.objects.bulk_create(
+            Document(
+                dossier=d,
+                item=row["code"],
+                file=f"bench/{row['code']}.pdf",
+                original_name="x.pdf",
+                content_type="application/pdf",
+                size=1,
+                sha256="0" * 64,
+                issued_on=d.created_at.date() if row.get("dated") else None,
+                uploaded_by=applicant,
+            )
+            for row in services.checklist(d)
+            if row["required"] and not row["waived"]
+        )
+        d = services.dossier_submit(dossier=d, actor=applicant)
+        d = services.dossier_accept(dossier=d, actor=officer)
+        existing.append((d.code, d.lookup_key))
+    return existing[:n]
+
+
+# --- gunicorn ----------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(port: int, access_log: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOOKUP_RATE_LIMIT": "1000000000",  # lifted for the run
+        "LOG_LEVEL": "WARNING",
+    }
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            access_log,
+            "--access-logformat",
+            "%(m)s %(U)s %(s)s %(D)s",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/healthz")
+            if c.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    stop(proc)
+    sys.exit("gunicorn did not answer /healthz within 30 s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+# --- the client ----------------------------------------------------------------------------
+def _requests(kind: str, cases: list[tuple[str, str]]):
+    csrf = secrets.token_hex(16)
+    i = 0
+    while True:
+        code, key = cases[i % len(cases)]
+        i += 1
+        if kind == "healthz":
+            yield "GET", "/healthz", None, {}
+        elif kind == "api":
+            body = json.dumps({"code": code, "key": key})
+            yield "POST", "/api/permits/lookup/", body, {"Content-Type": "application/json"}
+        else:
+            body = urllib.parse.urlencode({"code": code, "key": key, "csrfmiddlewaretoken": csrf})
+            yield (
+                "POST",
+                "/tra-cuu/",
+                body,
+                {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": f"csrftoken={csrf}",
+                },
+            )
+
+
+def _client(port: int, kind: str, cases, limit: int, seconds: float, barrier, out) -> None:
+    done = errors = 0
+    gen = _requests(kind, cases)
+    barrier.wait()
+    t0 = time.perf_counter()
+    while done < limit and time.perf_counter() - t0 < seconds:
+        method, url, body, headers = next(gen)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request(method, url, body=body, headers={"Host": "127.0.0.1", **headers})
+        r = conn.getresponse()
+        payload = r.read()
+        conn.close()
+        done += 1
+        if r.status != 200:
+            errors += 1
+            if errors <= 2:
+                print(f"  {kind}: HTTP {r.status} {payload[:160]!r}", flush=True)
+    out.put((done, time.perf_counter() - t0, errors))
+
+
+def drive(port: int, kind: str, cases) -> tuple[float, int, int]:
+    ctx = mp.get_context("fork")
+    barrier, out = ctx.Barrier(ARGS.clients), ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=_client, args=(port, kind, cases, ARGS.requests, ARGS.seconds, barrier, out)
+        )
+        for _ in range(ARGS.clients)
+    ]
+    for p in procs:
+        p.start()
+    results = [out.get() for _ in procs]
+    for p in procs:
+        p.join()
+    n = sum(r[0] for r in results)
+    return n / max(r[1] for r in results), n, sum(r[2] for r in results)
+
+
+LINE = re.compile(r"^(\w+) (\S+) (\d+) (\d+)$")
+
+
+def server_times(log: str, start: int) -> tuple[list[float], int]:
+    with open(log) as f:
+        f.seek(start)
+        text = f.read()
+        end = f.tell()
+    times = [int(m.group(4)) / 1000 for m in map(LINE.match, text.splitlines()) if m]
+    return sorted(times), end
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    cases = dossiers(ARGS.dossiers)
+    print(
+        f"database {connection.settings_dict['NAME']}, {len(cases)} dossiers; gunicorn 2 "
+        f"workers, {ARGS.clients} client processes × ≤ {ARGS.requests} requests, ≤ "
+        f"{ARGS.seconds:.0f} s; OPTIONS {connection.settings_dict.get('OPTIONS') or {}}"
+    )
+    connections.close_all()
+    fd, log = tempfile.mkstemp(prefix="motcua-lookup-", suffix=".log")
+    os.close(fd)
+    port = free_port()
+    proc = start_gunicorn(port, log)
+    best: dict[str, dict] = {}
+    try:
+        for kind in ("healthz", "api", "page"):  # warm-up: imports, templates, plans
+            drive_warm = ARGS.requests
+            ARGS.requests = 50
+            drive(port, kind, cases)
+            ARGS.requests = drive_warm
+        _, offset = server_times(log, 0)
+        for _round in range(2):
+            for kind in ("healthz", "api", "page"):
+                rate, n, errors = drive(port, kind, cases)
+                time.sleep(0.3)  # let gunicorn flush its access log
+                times, offset = server_times(log, offset)
+                row = {
+                    "rate": rate,
+                    "n": n,
+                    "errors": errors,
+                    "p50": statistics.median(times) if times else float("nan"),
+                    "p99": times[int(0.99 * (len(times) - 1))] if times else float("nan"),
+                }
+                if kind not in best or row["rate"] > best[kind]["rate"]:
+                    best[kind] = row
+    finally:
+        stop(proc)
+        os.unlink(log)
+    labels = {
+        "healthz": "GET /healthz",
+        "api": "POST /api/permits/lookup/",
+        "page": "POST /tra-cuu/",
+    }
+    print(f"\n{'':<30}{'req/s':>9}{'server p50 ms':>15}{'p99 ms':>9}{'requests':>10}{'errors':>8}")
+    for kind, row in best.items():
+        print(
+            f"{labels[kind]:<30}{row['rate']:>9.0f}{row['p50']:>15.2f}{row['p99']:>9.2f}"
+            f"{row['n']:>10}{row['errors']:>8}"
+        )
+    print()
+    for kind in ("api", "page"):
+        ratio = best[kind]["rate"] / best["healthz"]["rate"]
+        print(f"ratio {labels[kind]} / /healthz: {ratio:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
