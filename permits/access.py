@@ -93,7 +93,7 @@ def _division_label(code: str | None) -> str:
     return name or code
 
 
-def dossier_lock_for_step(pk: int, actor, *steps: str, choose=None) -> Dossier:
+def dossier_lock_for_step(pk: int, actor, *steps: str, choose=None, queryset=None) -> Dossier:
     """Lock the dossier row, read who holds the step's task in the same query, and check
     the actor may act on it (raises `ActionForbidden` with the reason).
 
@@ -101,7 +101,9 @@ def dossier_lock_for_step(pk: int, actor, *steps: str, choose=None) -> Dossier:
     locked row (None: no check here — the transition's own guard answers).
     """
     nodes = sorted({STEPS[s].node for s in steps if STEPS[s].node})
-    qs = Dossier.objects.select_for_update()
+    qs = (queryset if queryset is not None else Dossier.objects.all()).select_for_update(
+        of=("self",)
+    )
     if nodes:
         qs = qs.annotate(
             task_holder=task_holder_subquery(Dossier, [n for node in nodes for n in _nodes(node)])

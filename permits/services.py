@@ -17,7 +17,7 @@ from datetime import date
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,7 +99,13 @@ def _acting(*steps: str, choose=None):
             pk = target.pk if isinstance(target, Dossier) else target.dossier_id
             pick = (lambda case: choose(case, kwargs)) if choose is not None else None
             with transaction.atomic():
-                access.dossier_lock_for_step(pk, kwargs.get("actor"), *steps, choose=pick)
+                locked = access.dossier_lock_for_step(
+                    pk, kwargs.get("actor"), *steps, choose=pick, queryset=_case_queryset()
+                )
+                if isinstance(target, Dossier):
+                    # the row this check locked is the one the service works on: the
+                    # transition uses it as it is (no second lock, no savepoint)
+                    kwargs["dossier"] = mark_held(locked)
                 return service(**kwargs)
 
         return checked
@@ -221,6 +227,10 @@ def _perform(*, flow: str = "flow_sync", **kwargs) -> Dossier:
 
 
 def _lock(dossier: Dossier) -> Dossier:
+    """The locked case: the one already locked in this transaction (by the access check),
+    else locked and read now."""
+    if is_held(dossier):
+        return dossier
     return case_lock(_case_queryset(), dossier.pk)
 
 
@@ -683,10 +693,9 @@ def dossier_submit(*, dossier: Dossier, actor, request_ip: str | None = None) ->
     """
     today = _today()
     transition = "submit" if dossier.channel == Channel.ONLINE else "receive"
-    with transaction.atomic():
-        current = case_lock(
-            _case_queryset().prefetch_related("linked_certificates", "documents"), dossier.pk
-        )
+    with transaction.atomic(savepoint=False):
+        current = _lock(dossier)
+        prefetch_related_objects([current], "linked_certificates", "documents")
         children = []
         if current.status == Status.DRAFT:
             _check_complete(current, today)
@@ -983,7 +992,7 @@ def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> D
         raise DomainError(_("Người được giao phải là chuyên viên."))
     if not (has_role(actor, Role.HEAD_OF_DIVISION) or actor.pk == specialist.pk):
         raise ActionForbidden(_("Chỉ lãnh đạo phòng được giao hồ sơ cho chuyên viên khác."))
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         case = _lock(dossier)
         access.assignee_check(case, specialist)
         if case.status not in (Status.AWAITING_FEE, Status.APPRAISAL, Status.SUPPLEMENT):
@@ -1233,7 +1242,7 @@ def apology_draft(
         raise ActionForbidden(_("Bạn không có quyền lập phiếu xin lỗi."))
     if not reason.strip():
         raise DomainError(_("Nêu lý do chậm trả kết quả."))
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         case = _lock(dossier)
         clock = _clock(case.result_clock_id)
         if case.status not in APOLOGY_STATES or clock is None:
@@ -1313,7 +1322,7 @@ def apology_issue(*, apology: ApologySlip, actor, request_ip=None) -> ApologySli
         raise ActionForbidden(
             _("Chỉ lãnh đạo phòng hoặc lãnh đạo Sở được phát hành phiếu xin lỗi.")
         )
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         slip = ApologySlip.objects.select_for_update().get(pk=apology.pk)
         case = _lock(slip.dossier)
         if slip.state != ApologySlip.State.DRAFT:
