@@ -64,6 +64,7 @@ bench: setup
 	$(PY) benchmarks/permits_pages_bench.py
 	$(PY) benchmarks/transitions_bench.py --http
 	$(PY) benchmarks/lookup_bench.py
+	$(PY) benchmarks/delivery_bench.py
 
 # Debian's Chromium for the browser tests (tests/browser); run as root.
 .PHONY: browser
