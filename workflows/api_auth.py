@@ -1,0 +1,55 @@
+"""Authentication of the REST API: the session of the pages, and HTTP Basic for
+integrations behind django-axes' login throttle.
+
+Kept apart from `workflows.api_errors`: DRF imports these classes while it loads its own
+views, so this module imports nothing of DRF's views or of drf-spectacular.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, status
+from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+
+
+class ApiSessionAuthentication(SessionAuthentication):
+    """Session authentication that lets a failed `Authorization: Basic` answer 401 with
+    `WWW-Authenticate`, while a visitor with no credentials keeps the 403 of the
+    browsable pages (DRF asks the first authentication class for that header)."""
+
+    def authenticate_header(self, request):
+        if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("basic "):
+            return 'Basic realm="api"'
+        return None
+
+
+class ThrottledBasicAuthentication(BasicAuthentication):
+    """HTTP Basic for API clients, behind django-axes' login throttle: a locked-out
+    account or address is refused at once (429, no password hashed), and every answer
+    is in Vietnamese."""
+
+    def authenticate_credentials(self, userid, password, request=None):
+        from axes.handlers.proxy import AxesProxyHandler
+
+        from workflows.middleware import lockout_message
+
+        if request is not None:
+            http_request = getattr(request, "_request", request)
+            AxesProxyHandler.update_request(http_request)
+            if not AxesProxyHandler.is_allowed(http_request, {"username": userid}):
+                raise LockedOut(lockout_message())
+        try:
+            return super().authenticate_credentials(userid, password, request)
+        except exceptions.AuthenticationFailed as exc:
+            if request is not None and getattr(request, "axes_locked_out", False):
+                raise LockedOut(lockout_message()) from exc
+            raise exceptions.AuthenticationFailed(
+                _("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.")
+            ) from exc
+
+
+class LockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+    default_detail = gettext_lazy("Tạm khóa đăng nhập.")
