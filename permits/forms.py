@@ -201,9 +201,9 @@ class WorkerForm(forms.Form):
     birth_date = _date_field(_("Ngày sinh"), required=True)
     id_number = forms.RegexField(
         label=_("Số căn cước công dân"),
-        regex=r"^[0-9]{9,12}$",
+        regex=r"^[0-9]{12}$",
         max_length=12,
-        error_messages={**REQUIRED, "invalid": _("Số CCCD gồm 9 đến 12 chữ số.")},
+        error_messages={**REQUIRED, "invalid": _("Số CCCD gồm đúng 12 chữ số.")},
     )
     qualification = forms.CharField(label=_("Trình độ chuyên môn"), max_length=200, required=False)
 

@@ -79,15 +79,19 @@ def _check_text(value, where: str, field: str | None = None, *, pattern=_CONTROL
         raise _Refused(where, field)
 
 
+_CONTROL_IN_JSON = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # + lone surrogates
+_CONTROL_JSON_KEY = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
+
 def _check_json(value, depth: int = 0, path: str = "") -> None:
     if depth > _MAX_JSON_DEPTH:
         return
     if isinstance(value, str):
-        _check_text(value, _("dữ liệu JSON"), path or None)
+        _check_text(value, _("dữ liệu JSON"), path or None, pattern=_CONTROL_IN_JSON)
     elif isinstance(value, dict):
         for key, item in value.items():
             name = f"{path}.{key}" if path else str(key)
-            _check_text(key, _("tên trường JSON"), name, pattern=_CONTROL_ANYWHERE)
+            _check_text(key, _("tên trường JSON"), name, pattern=_CONTROL_JSON_KEY)
             _check_json(item, depth + 1, name)
     elif isinstance(value, list):
         for i, item in enumerate(value):
