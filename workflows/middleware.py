@@ -171,7 +171,23 @@ class BadInputMiddleware:
                 % {"n": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}".replace(",", ".")},
                 code="too_large",
             )
-        except (MultiPartParserError, SuspiciousOperation, UnicodeDecodeError):
+        except MultiPartParserError as error:
+            if "header size" in str(error):  # Django's 1,024-byte limit per part header
+                return bad_request(
+                    request,
+                    _(
+                        "Tên tệp tải lên quá dài (phần tiêu đề của mỗi tệp tối đa 1.024 byte, "
+                        "khoảng 900 chữ cái không dấu). Vui lòng đổi tên tệp cho ngắn hơn rồi "
+                        "tải lên lại."
+                    ),
+                    code="file_name_too_long",
+                )
+            return bad_request(
+                request,
+                _("Dữ liệu gửi lên không đúng định dạng, không đọc được."),
+                code="malformed",
+            )
+        except (SuspiciousOperation, UnicodeDecodeError):
             return bad_request(
                 request,
                 _("Dữ liệu gửi lên không đúng định dạng, không đọc được."),
