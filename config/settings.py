@@ -130,7 +130,7 @@ AUTH_USER_MODEL = "workflows.User"
 # django-axes first: it refuses a locked-out account or address before any password
 # is hashed (see the Security section).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "workflows.api_auth.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -107,7 +107,6 @@ class DossierWorkerInputSerializer(serializers.Serializer):
     # as the page's form: a citizen identity card (CCCD) number is exactly 12 digits
     id_number = serializers.RegexField(
         r"^[0-9]{12}$",
-        max_length=12,
         label=_("số CCCD"),
         help_text=_("Số căn cước công dân: đúng 12 chữ số."),
         error_messages={"invalid": _("Số CCCD gồm đúng 12 chữ số.")},

@@ -7,10 +7,23 @@ views, so this module imports nothing of DRF's views or of drf-spectacular.
 
 from __future__ import annotations
 
+from axes.backends import AxesStandaloneBackend
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """django-axes' check of every login through a web door (login page, admin, API
+    Basic): they all pass the request. A call without one (a management command, the
+    test client's `login()`) is not a login attempt from the network, and is left to
+    the next backend."""
+
+    def authenticate(self, request=None, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 class ApiSessionAuthentication(SessionAuthentication):
@@ -53,3 +66,9 @@ class LockedOut(exceptions.APIException):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_code = "locked_out"
     default_detail = gettext_lazy("Tạm khóa đăng nhập.")
+
+    def __init__(self, detail=None, code=None):
+        from django.conf import settings
+
+        super().__init__(detail, code)
+        self.wait = int(settings.AXES_COOLOFF_TIME.total_seconds())  # → Retry-After

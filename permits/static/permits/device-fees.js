@@ -14,4 +14,5 @@
     document.getElementById("fee-total").textContent = fmt(total);
   }
   document.getElementById("devices").addEventListener("change", update);
+  update();  // a script inserted by Turbo may run after the first choice
 })();
