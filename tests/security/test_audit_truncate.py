@@ -25,9 +25,9 @@ def test_truncate_of_the_audit_trail_is_refused():
         cursor.execute("SET LOCAL motcua.audit_truncate = ''")
         # the test's own rows leave deferred FK checks pending; run them first
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        with pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"):
-            with transaction.atomic():
-                cursor.execute("TRUNCATE workflows_auditentry")
+        refused = pytest.raises(DatabaseError, match="append-only: TRUNCATE refused")
+        with refused, transaction.atomic():
+            cursor.execute("TRUNCATE workflows_auditentry")
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             cursor.execute("TRUNCATE workflows_auditentry CASCADE")
     assert AuditEntry.objects.filter(action="register").exists()
