@@ -44,10 +44,11 @@ class ThrottledBasicAuthentication(BasicAuthentication):
 
     def authenticate_credentials(self, userid, password, request=None):
         from axes.handlers.proxy import AxesProxyHandler
+        from django.conf import settings
 
         from workflows.middleware import lockout_message
 
-        if request is not None:
+        if request is not None and settings.AXES_ENABLED:
             http_request = getattr(request, "_request", request)
             AxesProxyHandler.update_request(http_request)
             if not AxesProxyHandler.is_allowed(http_request, {"username": userid}):

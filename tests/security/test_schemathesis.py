@@ -77,8 +77,8 @@ def test_no_server_error(case):
         STATS["started"] = time.monotonic()
     if time.monotonic() - STATS["started"] > BUDGET_SECONDS:
         return  # the time budget is spent: later examples are not sent
-    headers = dict(case.headers or {})
-    headers.setdefault("Authorization", AUTH)
+    # the director's credentials, in place of any generated for the security scheme
+    headers = {**(case.headers or {}), "Authorization": AUTH}
     response = case.call(headers=headers)
     STATS["calls"] += 1
     STATS["by_status"][response.status_code] = STATS["by_status"].get(response.status_code, 0) + 1
