@@ -35,9 +35,13 @@ def _secret_key() -> str:
         except FileNotFoundError:
             VAR_DIR.mkdir(parents=True, exist_ok=True)
             key = secrets.token_urlsafe(50)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(key + "\n")
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # web, worker and beat started together
+                key = path.read_text().strip()
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(key + "\n")
     if not key:
         key = DEV_SECRET_KEY
     if key == DEV_SECRET_KEY and not DEBUG:
