@@ -17,6 +17,8 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 # Web on 127.0.0.1:$(PORT), a Celery worker and Celery beat, on SQLite and a file broker.
+# Links in notices and the QR code of Mẫu 01 point to the running port unless SITE_URL is set.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	@mkdir -p var/celery/queue var/celery/control var/mail
 	$(PY) manage.py migrate --noinput
@@ -24,6 +26,7 @@ run: setup
 	$(PY) manage.py seed_demo
 	@echo ""
 	@echo "  motcua: http://127.0.0.1:$(PORT)/   (Ctrl-C stops web, worker and beat)"
+	@echo "  links in notices and on Mẫu 01: $$SITE_URL"
 	@echo ""
 	WEB_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
@@ -35,8 +38,23 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
+# The English catalogue of the project's (Vietnamese) strings, and the Vietnamese catalogue
+# of the third-party strings the staff see (viewflow and django-filter ship no Vietnamese;
+# Django's Vietnamese lacks its own "5 minutes"):
+# their msgids are extracted from the installed packages and merged into locale/vi.
+# New msgids arrive untranslated: fill them in locale/vi/LC_MESSAGES/django.po.
+VI_PACKAGES := viewflow django_filters
 messages: setup
 	$(PY) manage.py makemessages -l en --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "benchmarks/*"
+	@rm -rf var/i18n && mkdir -p var/i18n/locale
+	@set -e; for pkg in $(VI_PACKAGES); do \
+	  src="$$($(PY) -c "import importlib.util as u; print(u.find_spec('$$pkg').submodule_search_locations[0])")"; \
+	  cp -r "$$src" var/i18n/; rm -rf var/i18n/$$pkg/locale var/i18n/$$pkg/static; done; \
+	  cp "$$($(PY) -c "import django.utils.timesince as t; print(t.__file__)")" var/i18n/  # Django's own vi lacks these
+	cd var/i18n && $(CURDIR)/$(VENV)/bin/django-admin makemessages -l vi --no-location --no-wrap
+	msgmerge --quiet --update --no-fuzzy-matching --backup=none --no-location --no-wrap \
+	  locale/vi/LC_MESSAGES/django.po var/i18n/locale/vi/LC_MESSAGES/django.po
+	@rm -rf var/i18n
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 bench: setup

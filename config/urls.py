@@ -14,13 +14,14 @@ from permits import api as permits_api
 from workflows import registry
 from workflows.api import DeadlineViewSet
 from workflows.roles import is_staff_member
-from workflows.views import DeadlineListView, after_login, healthz
+from workflows.views import DeadlineListView, after_login, healthz, home
 
 
 class DeadlinesApp(Application):
     title = _("Theo dõi thời hạn")
     icon = "schedule"
     app_name = "deadlines"
+    menu_template_name = None  # one page: the Site's menu is enough
 
     @staticmethod
     def permission(user) -> bool:
@@ -33,7 +34,9 @@ class DeadlinesApp(Application):
 def _site() -> Site:
     viewsets = []
     if registry.flow_viewsets:
-        viewsets.append(WorkflowAppViewset(flow_viewsets=list(registry.flow_viewsets)))
+        viewsets.append(
+            WorkflowAppViewset(flow_viewsets=list(registry.flow_viewsets), title=_("Xử lý hồ sơ"))
+        )
     viewsets.extend(registry.site_applications)
     viewsets.append(DeadlinesApp())
     return Site(title=_("Một cửa Sở KH&CN"), viewsets=viewsets)
@@ -44,7 +47,10 @@ router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("notifications", NotificationViewSet, basename="notification")
 permits_api.register(router)
 
+handler403 = "workflows.views.permission_denied"
+
 urlpatterns = [
+    path("", home, name="home"),  # the front door: login, inbox or "my dossiers"
     path("healthz", healthz, name="healthz"),
     path("vao/", after_login, name="after-login"),
     path("admin/", admin.site.urls),

@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import ListView
 
+from workflows.roles import is_staff_member
+
 from .models import Notification
 from .services import notification_mark_read
 
@@ -14,6 +16,12 @@ class InboxView(LoginRequiredMixin, ListView):
     template_name = "notifications/inbox.html"
     paginate_by = 30
     context_object_name = "notifications"
+
+    def get_template_names(self):
+        # staff read their notifications inside the staff site's frame
+        if is_staff_member(self.request.user):
+            return ["workflows/notification_list.html"]
+        return [self.template_name]
 
     def get_queryset(self):
         return Notification.objects.filter(

@@ -1,10 +1,15 @@
 """Read-only admin views of the radiation dossiers: every change goes through the
-services (the staff pages and the API), never through the admin's forms."""
+services (the staff pages and the API), never through the admin's forms.
+
+An admin user whose role has no step in the procedure (`permits.access`) sees neither
+the personal fields of a dossier nor its uploaded files, nor a certificate's scope and
+the holder's address (they carry the worker's birth date and ID-card number)."""
 
 from django.contrib import admin
 
 from workflows.admin import ReadOnlyAdmin
 
+from . import access
 from .models import ApologySlip, Device, Document, Dossier, Permit, SupplementRequest
 
 
@@ -40,12 +45,29 @@ class DossierAdmin(ReadOnlyAdmin):
     exclude = ["lookup_key"]
     inlines = [DeviceInline, DocumentInline]
 
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if not access.sees_personal_data(request.user, obj):
+            exclude += access.PERSONAL_FIELDS
+        return exclude
+
+    def get_inlines(self, request, obj):
+        if access.sees_personal_data(request.user, obj):
+            return self.inlines
+        return [i for i in self.inlines if i is not DocumentInline]
+
 
 @admin.register(Permit)
 class PermitAdmin(ReadOnlyAdmin):
     list_display = ["number", "kind", "holder_name", "issued_on", "valid_until", "state"]
     list_filter = ["kind", "state"]
     search_fields = ["number", "holder_name"]
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if not access.sees_personal_data(request.user):
+            exclude += ["scope", "holder_address"]
+        return exclude
 
 
 @admin.register(SupplementRequest)

@@ -25,7 +25,7 @@ from workflows.errors import ActionForbidden, DomainError, TransitionRefused
 from workflows.http import client_ip
 from workflows.roles import is_staff_member
 
-from . import lookup, services
+from . import access, lookup, services
 from .models import ApologySlip, Dossier, Permit
 from .serializers import (
     DATE_FORMATS,
@@ -138,7 +138,9 @@ class StaffOnlyActions(permissions.BasePermission):
         summary=_("Chi tiết hồ sơ"),
         description=_(
             "Thông tin hồ sơ, thiết bị, danh mục tài liệu, yêu cầu bổ sung, phiếu xin lỗi, "
-            "giấy phép đã cấp và nhật ký xử lý. Mã tra cứu chỉ hiển thị cho chủ hồ sơ."
+            "giấy phép đã cấp và nhật ký xử lý. Mã tra cứu chỉ hiển thị cho chủ hồ sơ. "
+            "Thông tin cá nhân, tài liệu đã nộp và văn bản chỉ hiển thị cho chủ hồ sơ và cán "
+            "bộ có bước xử lý trong thủ tục (personal_data_shown)."
         ),
         responses={200: DossierDetailSerializer, **_errors(404)},
     ),
@@ -539,6 +541,14 @@ class PermitRegisterViewSet(DomainErrorsMixin, viewsets.ReadOnlyModelViewSet):
             return qs
         user = self.request.user
         return qs if is_staff_member(user) else qs.filter(applicant=user)
+
+    def get_serializer_context(self):
+        # an applicant sees only their own entries; staff without a step in the
+        # procedure get certificates without the holder's personal data
+        context = super().get_serializer_context()
+        user = self.request.user
+        context["personal"] = not is_staff_member(user) or access.sees_personal_data(user)
+        return context
 
 
 # --- public lookup --------------------------------------------------------------------

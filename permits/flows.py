@@ -50,17 +50,12 @@ from workflows.ledger import deadlines_for_case
 from workflows.models import Deadline
 from workflows.roles import Role, has_role, is_staff_member
 
-from . import services, views_staff
+from . import access, services, views_staff
 from .models import OPEN_STATUSES, PERMIT_KINDS, Dossier, Status
 
 # --- who acts at each step ------------------------------------------------------------
-STEP_ROLES: dict[str, tuple[str, ...]] = {
-    "check": (Role.ONE_STOP_OFFICER,),
-    "fee": (Role.ACCOUNTANT, Role.ONE_STOP_OFFICER),
-    "appraisal": (Role.SPECIALIST,),
-    "review": (Role.HEAD_OF_DIVISION,),
-    "signing": (Role.DIRECTOR,),
-}
+# (the roles and owning division of each step are `permits.access.STEPS`)
+STEP_ROLES: dict[str, tuple[str, ...]] = {s: access.STEPS[s].roles for s in access.PROCEDURE_STEPS}
 STEP_PERMISSION_NAMES = {
     "check": _("Kiểm tra hồ sơ bức xạ (một cửa)"),
     "fee": _("Xác nhận phí thẩm định hồ sơ bức xạ"),
@@ -179,9 +174,20 @@ class AppraisalActivation(StepActivation):
         super().reassign.original(user=user)
 
 
+def _own_dossier(user, task) -> bool:
+    applicant = (
+        Dossier.objects.filter(pk=task.process.artifact_object_id)
+        .values_list("applicant_id", flat=True)
+        .first()
+    )
+    return applicant == user.pk
+
+
 class Step(_NoTakeBack, flow.View):
     """An officer's step: claimable by the holders of the step's permission (its role
-    group), executed only by the task's owner while they still hold the role."""
+    group) in the division that owns the step, never on a dossier filed in their own
+    name; executed only by the task's owner while they still hold the role there. The
+    service the page calls checks the same rule (`permits.access`)."""
 
     activation_class = StepActivation
 
@@ -192,11 +198,15 @@ class Step(_NoTakeBack, flow.View):
         self.roles = STEP_ROLES[step]
 
     def can_execute(self, user, task):
-        return super().can_execute(user, task) and has_role(user, *self.roles)
+        return super().can_execute(user, task) and access.holds_step(user, self.step)
 
     def can_assign(self, user, task):
         # a superuser passes has_perm, but may only claim what they could execute
-        return super().can_assign(user, task) and has_role(user, *self.roles)
+        return (
+            super().can_assign(user, task)
+            and access.holds_step(user, self.step)
+            and not _own_dossier(user, task)
+        )
 
 
 class AppraisalStep(Step):
@@ -217,11 +227,11 @@ class AppraisalStep(Step):
         )
 
     def can_delegate(self, user, task) -> bool:
-        return (
-            task.status in (STATUS.NEW, STATUS.ASSIGNED)
-            and user.is_authenticated
-            and has_role(user, Role.HEAD_OF_DIVISION)
-        )
+        """Only the head of the division that owns the appraisal hands it over (a
+        specialist cannot take a dossier the head gave to a colleague)."""
+        if not (task.status in (STATUS.NEW, STATUS.ASSIGNED) and user.is_authenticated):
+            return False
+        return access.holds_step(user, "review")  # the head of the appraising division
 
 
 # --- routing on the dossier's status ----------------------------------------------------

@@ -100,6 +100,7 @@ def dossier_timeline(dossier: Dossier) -> QuerySet[AuditEntry]:
 
 AUDIT_ACTION_LABELS = {
     "create": _("Lập hồ sơ"),
+    "document_upload": _("Tải lên tài liệu"),
     "assign": _("Giao chuyên viên thẩm định"),
     "apology_draft": _("Lập dự thảo phiếu xin lỗi"),
     "apology_issue": _("Phát hành phiếu xin lỗi"),

@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from workflows.audit import audit_trail
 
-from . import services
+from . import access, services
 from .models import (
     ApologySlip,
     Channel,
@@ -388,7 +388,11 @@ class ApologySlipSerializer(serializers.ModelSerializer):
 
 
 class PermitRegisterSerializer(serializers.ModelSerializer):
-    """An entry of the register of issued permits and certificates."""
+    """An entry of the register of issued permits and certificates.
+
+    With `personal=False` in the context (a reader whose role has no step in the
+    procedure), a certificate's scope (the holder's birth date and ID-card number) and
+    the holder's address are left empty."""
 
     kind = serializers.CharField(
         read_only=True, help_text=_("permit: giấy phép; certificate: chứng chỉ.")
@@ -419,6 +423,14 @@ class PermitRegisterSerializer(serializers.ModelSerializer):
             "previous_number",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("personal", True):
+            data["holder_address"] = ""
+            if instance.kind == Permit.Kind.CERTIFICATE:
+                data["scope"] = ""
+        return data
 
 
 class DossierTimelineEntrySerializer(serializers.Serializer):
@@ -488,6 +500,9 @@ class DossierDetailSerializer(DossierListSerializer):
 
     `lookup_key` is shown only to the applicant who owns the dossier; `internal` only
     to staff; applicants see only issued apology slips and the notes addressed to them.
+    The personal fields (the worker's identity, addresses, phone, e-mail), the uploaded
+    files and the account name are shown only to the owner and to staff whose role has
+    a step in the procedure (`personal_data_shown`); others get them empty.
     """
 
     channel = serializers.ChoiceField(choices=Channel.choices, read_only=True)
@@ -510,6 +525,12 @@ class DossierDetailSerializer(DossierListSerializer):
     permit = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     internal = serializers.SerializerMethodField()
+    personal_data_shown = serializers.SerializerMethodField(
+        help_text=_(
+            "false: vai trò của người đọc không có bước xử lý trong thủ tục; thông tin cá "
+            "nhân, tài liệu đã nộp và văn bản của hồ sơ được để trống."
+        )
+    )
 
     class Meta(DossierListSerializer.Meta):
         fields = [
@@ -538,6 +559,7 @@ class DossierDetailSerializer(DossierListSerializer):
             "permit",
             "timeline",
             "internal",
+            "personal_data_shown",
         ]
         read_only_fields = fields
 
@@ -551,6 +573,28 @@ class DossierDetailSerializer(DossierListSerializer):
     def _is_owner(self, obj) -> bool:
         user = self._user()
         return user.is_authenticated and obj.applicant_id == user.pk
+
+    def _personal(self, obj) -> bool:
+        return access.sees_personal_data(self._user(), obj)
+
+    def get_personal_data_shown(self, obj) -> bool:
+        return self._personal(obj)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if data.get("personal_data_shown"):
+            return data
+        for name in access.PERSONAL_FIELDS:
+            if name in data:
+                data[name] = None if name == "worker_birth_date" else ""
+        for row in data.get("checklist") or []:
+            row["document"] = None
+        for row in data.get("timeline") or []:
+            if row["action"] == "document_upload":
+                row["note"] = ""
+        if data.get("internal"):
+            data["internal"]["applicant"] = ""
+        return data
 
     @extend_schema_field(
         serializers.CharField(
@@ -587,7 +631,9 @@ class DossierDetailSerializer(DossierListSerializer):
     @extend_schema_field(PermitRegisterSerializer(allow_null=True))
     def get_permit(self, obj):
         permit = Permit.objects.filter(dossier=obj).select_related("dossier", "previous").first()
-        return PermitRegisterSerializer(permit).data if permit else None
+        if permit is None:
+            return None
+        return PermitRegisterSerializer(permit, context={"personal": self._personal(obj)}).data
 
     @extend_schema_field(DossierTimelineEntrySerializer(many=True))
     def get_timeline(self, obj):

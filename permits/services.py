@@ -8,12 +8,12 @@ notifications. Views, the API, the flows and Celery tasks call only these.
 
 from __future__ import annotations
 
-import calendar
+import functools
 import secrets
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
@@ -39,6 +39,7 @@ from workflows.roles import Role, has_role
 from workflows.selectors import procedure_version_for
 from workflows.transitions import after_commit, transition_perform
 
+from . import access, rules
 from .models import (
     PERMIT_KINDS,
     PROCEDURE_CODES,
@@ -63,6 +64,43 @@ ONE_STOP_DIVISION = "mot-cua"
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 APPLICANT_CHANNELS = ["in_app", "email"]
 STAFF_CHANNELS = ["in_app", "email"]
+
+
+# --- who may act (workflows.access) ----------------------------------------------------
+def _acting(*steps: str, choose=None):
+    """The service acts on one of `steps` of the dossier: in one transaction, the dossier
+    row is locked and the actor checked against the engine's rule (they hold the step's
+    task, or take it unclaimed with the step's role in the owning division, or lead that
+    division; never on their own dossier) before the service body runs. Every door —
+    page, API, admin, flow — calls the service, so each gets the same answer.
+
+    `choose(case, kwargs)` picks the step from the locked row (None: the transition's own
+    guard answers). A `system=True` call (the engine's own timed work) is not checked.
+    """
+
+    def decorate(service):
+        @functools.wraps(service)
+        def checked(**kwargs):
+            if kwargs.get("system"):
+                return service(**kwargs)
+            target = kwargs["dossier"] if "dossier" in kwargs else kwargs["apology"]
+            pk = target.pk if isinstance(target, Dossier) else target.dossier_id
+            pick = (lambda case: choose(case, kwargs)) if choose is not None else None
+            with transaction.atomic():
+                access.dossier_lock_for_step(pk, kwargs.get("actor"), *steps, choose=pick)
+                return service(**kwargs)
+
+        return checked
+
+    return decorate
+
+
+def _supplement_step(case: Dossier, _kwargs) -> str | None:
+    return {Status.SUBMITTED: "check", Status.APPRAISAL: "appraisal"}.get(case.status)
+
+
+def _submit_step(case: Dossier, _kwargs) -> str | None:
+    return None if case.channel == Channel.ONLINE else "receive"
 
 
 # --- small helpers ------------------------------------------------------------------
@@ -376,8 +414,8 @@ def _check_renewal_window(previous: Permit, on: date) -> None:
     days = int(version.param("renewal_min_days_before_expiry", 45))
     if previous.valid_until is None:
         raise DomainError(_("Chứng chỉ nhân viên bức xạ không có thời hạn, không cần gia hạn."))
-    last_day = previous.valid_until - timedelta(days=days)
-    if on > last_day:
+    last_day = rules.renewal_last_filing_day(previous.valid_until, days)
+    if not rules.renewal_in_time(previous.valid_until, days, on):
         raise DomainError(
             _(
                 "Giấy phép số %(number)s hết hạn ngày %(expiry)s. Hồ sơ gia hạn phải nộp chậm nhất "
@@ -441,12 +479,8 @@ def dossier_create(
     """
     if kind not in DossierKind.values:
         raise DomainError(_("Thủ tục không hợp lệ."))
-    if applicant is None or applicant == actor:
-        applicant = actor
-    elif not has_role(actor, Role.ONE_STOP_OFFICER):
-        raise ActionForbidden(_("Chỉ cán bộ một cửa được lập hồ sơ thay tổ chức, cá nhân."))
-    if channel != Channel.ONLINE and not has_role(actor, Role.ONE_STOP_OFFICER):
-        raise ActionForbidden(_("Hồ sơ nộp trực tiếp hoặc qua bưu chính do cán bộ một cửa lập."))
+    applicant = actor if applicant is None else applicant
+    access.filing_authorize(actor=actor, applicant=applicant, channel=channel)
     fields = {k: (organisation.get(k) or "").strip() for k in ORGANISATION_FIELDS}
     missing = [
         k
@@ -554,13 +588,6 @@ def _worker_fields(worker: WorkerInput | None) -> dict:
     }
 
 
-def _months_before(day: date, months: int) -> date:
-    month = day.month - months
-    year = day.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _check_document_date(version, item: dict, issued_on: date | None, on: date) -> None:
     if not item.get("dated"):
         return
@@ -573,24 +600,24 @@ def _check_document_date(version, item: dict, issued_on: date | None, on: date) 
             _("Ngày cấp của “%(item)s” không được sau ngày nộp.") % {"item": item["name"]}
         )
     months = item.get("max_age_months")
-    if months:
-        oldest = _months_before(on, int(months))
-        if issued_on < oldest:
-            raise DomainError(
-                _(
-                    "“%(item)s” cấp ngày %(issued)s đã quá %(months)s tháng tính đến ngày nộp "
-                    "%(on)s (chỉ chấp nhận giấy cấp từ ngày %(oldest)s trở đi). Vui lòng nộp giấy "
-                    "khám sức khỏe mới."
-                )
-                % {
-                    "item": item["name"],
-                    "issued": _d(issued_on),
-                    "months": months,
-                    "on": _d(on),
-                    "oldest": _d(oldest),
-                },
-                code="document_too_old",
+    # counted forward from the issue date (Civil Code Art. 148), see permits/rules.py
+    if months and not rules.document_within_age(issued_on, int(months), on):
+        oldest = rules.oldest_accepted_issue_date(on, int(months))
+        raise DomainError(
+            _(
+                "“%(item)s” cấp ngày %(issued)s đã quá %(months)s tháng tính đến ngày nộp "
+                "%(on)s (chỉ chấp nhận giấy cấp từ ngày %(oldest)s trở đi). Vui lòng nộp giấy "
+                "khám sức khỏe mới."
             )
+            % {
+                "item": item["name"],
+                "issued": _d(issued_on),
+                "months": months,
+                "on": _d(on),
+                "oldest": _d(oldest),
+            },
+            code="document_too_old",
+        )
 
 
 @contextmanager
@@ -637,7 +664,8 @@ def _store(
 def _can_edit_draft(dossier: Dossier, actor) -> bool:
     if dossier.applicant_id == actor.pk:
         return True
-    return dossier.channel != Channel.ONLINE and has_role(actor, Role.ONE_STOP_OFFICER)
+    # a counter filing: the desk's officers complete it (workflows.access)
+    return dossier.channel != Channel.ONLINE and access.desk_officer(actor)
 
 
 def document_upload(
@@ -732,6 +760,7 @@ def _start_check(case: Dossier, actor) -> None:
     case.check_clock = clock
 
 
+@_acting("receive", choose=_submit_step)
 def dossier_submit(*, dossier: Dossier, actor, request_ip: str | None = None) -> Dossier:
     """The applicant files the dossier online (or the officer records a counter filing).
 
@@ -783,6 +812,7 @@ def dossier_submit(*, dossier: Dossier, actor, request_ip: str | None = None) ->
         return result
 
 
+@_acting("check")
 def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) -> Dossier:
     """Complete and valid: receipt with appointment date (Mẫu 01) and fee notice.
 
@@ -832,6 +862,7 @@ def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) 
     )
 
 
+@_acting("check")
 def dossier_reject(*, dossier: Dossier, actor, reasons: str, request_ip=None) -> Dossier:
     """Mẫu 03: refuse to accept the dossier, with reasons."""
     if not reasons.strip():
@@ -856,6 +887,7 @@ def dossier_reject(*, dossier: Dossier, actor, reasons: str, request_ip=None) ->
     )
 
 
+@_acting("check", "appraisal", choose=_supplement_step)
 def dossier_request_supplement(
     *, dossier: Dossier, actor, items: Iterable[str], reasons: str, request_ip=None
 ) -> SupplementRequest:
@@ -994,6 +1026,7 @@ def dossier_answer_supplement(
     return result
 
 
+@_acting("fee")
 def dossier_record_fee(
     *, dossier: Dossier, actor, receipt_no: str, paid_on: date | None = None, request_ip=None
 ) -> Dossier:
@@ -1027,6 +1060,7 @@ def dossier_record_fee(
     )
 
 
+@_acting("assign")
 def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> Dossier:
     """The head of division assigns the appraisal to a specialist (or one takes it)."""
     if not has_role(specialist, Role.SPECIALIST):
@@ -1035,6 +1069,7 @@ def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> D
         raise ActionForbidden(_("Chỉ lãnh đạo phòng được giao hồ sơ cho chuyên viên khác."))
     with transaction.atomic():
         case = _lock(dossier)
+        access.assignee_check(case, specialist)
         if case.status not in (Status.AWAITING_FEE, Status.APPRAISAL, Status.SUPPLEMENT):
             raise DomainError(
                 _("Chỉ giao thẩm định khi hồ sơ đã được tiếp nhận và chưa thẩm định xong.")
@@ -1058,6 +1093,7 @@ def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> D
         return case
 
 
+@_acting("appraisal")
 def dossier_record_appraisal(
     *, dossier: Dossier, actor, conclusion: str, findings: str, request_ip=None
 ) -> Dossier:
@@ -1088,6 +1124,7 @@ def dossier_record_appraisal(
     )
 
 
+@_acting("review")
 def dossier_review(
     *, dossier: Dossier, actor, approve: bool, note: str = "", request_ip=None
 ) -> Dossier:
@@ -1113,13 +1150,6 @@ def dossier_review(
     )
 
 
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _finish(case: Dossier, actor, cause: str) -> None:
     today = _today()
     clock = _clock(case.result_clock_id)
@@ -1133,6 +1163,7 @@ def _finish(case: Dossier, actor, cause: str) -> None:
     Dossier.objects.filter(pk=case.pk).update(decided_on=today, decided_by=actor)
 
 
+@_acting("signing")
 def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) -> Permit:
     """The director signs: the permit (3 years) or the certificate (no expiry) is issued
     with a register number."""
@@ -1158,14 +1189,12 @@ def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) ->
             }
         else:
             kind, prefix = Permit.Kind.PERMIT, "GP"
-            years = int(version.param("validity_years", 3))
-            if case.kind == DossierKind.PERMIT_RENEWAL:
-                valid_from = previous.valid_until
-                valid_until = _add_years(previous.valid_until, years)
-            elif case.kind == DossierKind.PERMIT_AMENDMENT:
-                valid_from, valid_until = today, previous.valid_until
-            else:
-                valid_from, valid_until = today, _add_years(today, years)
+            valid_from, valid_until = rules.permit_term(
+                kind=case.kind,
+                issued_on=today,
+                validity_years=int(version.param("validity_years", 3)),
+                previous_valid_until=previous.valid_until if previous else None,
+            )
             scope = "; ".join(
                 f"{d.get_category_display()} {d.model_name}, số sê-ri {d.serial_number}"
                 for d in case.devices.all()
@@ -1225,6 +1254,7 @@ def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) ->
     return issued[0]
 
 
+@_acting("signing")
 def dossier_refuse(*, dossier: Dossier, actor, reasons: str, request_ip=None) -> Dossier:
     """The director signs the refusal, with reasons, within the same time limit."""
     if not reasons.strip():
@@ -1245,6 +1275,7 @@ def dossier_refuse(*, dossier: Dossier, actor, reasons: str, request_ip=None) ->
     )
 
 
+@_acting("signing")
 def dossier_return_to_review(*, dossier: Dossier, actor, note: str, request_ip=None) -> Dossier:
     if not note.strip():
         raise DomainError(_("Nêu lý do trả lại."))
@@ -1267,6 +1298,7 @@ def dossier_return_to_review(*, dossier: Dossier, actor, note: str, request_ip=N
 APOLOGY_STATES = (Status.APPRAISAL, Status.REVIEW, Status.SIGNING)
 
 
+@_acting("apology_draft")
 def apology_draft(
     *,
     dossier: Dossier,
@@ -1354,6 +1386,7 @@ def apology_draft(
         return slip
 
 
+@_acting("apology_issue")
 def apology_issue(*, apology: ApologySlip, actor, request_ip=None) -> ApologySlip:
     """Issue the drafted slip: the appointment moves to the new date (recorded on the
     legal clock with the reason), the applicant is told, the director alerted."""

@@ -28,7 +28,7 @@ from workflows.roles import Role, has_role
 from workflows.selectors import procedure_version_for
 from workflows.views import StaffRequiredMixin
 
-from . import services
+from . import access, services
 from .forms import (
     DATE_INPUT_FORMATS,
     REQUIRED,
@@ -77,17 +77,20 @@ class IntakeForm(forms.Form):
     )
 
     def clean_applicant(self):
+        """An applicant account only: active, in the applicant group, not a staff or
+        admin account (the service checks the same rule, `permits.access`)."""
         username = self.cleaned_data["applicant"].strip()
         user = (
             get_user_model()
             .objects.filter(username=username, is_active=True, groups__name=Role.APPLICANT)
             .first()
         )
-        if user is None:
+        if user is None or access.counter_applicant_refusal(user):
             raise forms.ValidationError(
                 _(
                     "Không tìm thấy tài khoản tổ chức, cá nhân “%(username)s” (tài khoản phải "
-                    "đang hoạt động và đã đăng ký là tổ chức, cá nhân nộp hồ sơ)."
+                    "đang hoạt động, đã đăng ký là tổ chức, cá nhân nộp hồ sơ và không phải tài "
+                    "khoản cán bộ hay quản trị)."
                 )
                 % {"username": username}
             )

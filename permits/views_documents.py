@@ -1,8 +1,10 @@
 """The generated documents (PDF) and the uploaded files of a dossier.
 
-Both are open to the dossier's applicant and to staff. Anyone else gets the same 404
-as for a dossier that does not exist, so a code reveals nothing; anonymous visitors
-are sent to the login page first.
+Both are open to the dossier's applicant and to the staff whose role has a step in the
+procedure (`permits.access.sees_personal_data`): they carry personal data. Anyone else —
+another applicant, a council member, an inspector, an officer of another division —
+gets the same 404 as for a dossier that does not exist, so a code reveals nothing;
+anonymous visitors are sent to the login page first.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from workflows.roles import is_staff_member
 
-from . import documents
+from . import access, documents
 from .models import Document, Dossier
 
 
@@ -25,7 +27,8 @@ def _not_found() -> Http404:
 
 
 def _visible_dossier(user, code: str) -> Dossier:
-    """The dossier if `user` may see it (its applicant or a staff member), else 404."""
+    """The dossier if `user` may see its files (its applicant, or staff with a step in
+    the procedure), else 404."""
     dossier = (
         Dossier.objects.select_related(
             "procedure_version__procedure",
@@ -37,7 +40,7 @@ def _visible_dossier(user, code: str) -> Dossier:
         .filter(code=code)
         .first()
     )
-    if dossier is None or not (dossier.applicant_id == user.pk or is_staff_member(user)):
+    if dossier is None or not access.sees_personal_data(user, dossier):
         raise _not_found()
     return dossier
 

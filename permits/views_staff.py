@@ -31,7 +31,7 @@ from workflows.http import client_ip
 from workflows.roles import Role, has_role
 from workflows.views import StaffRequiredMixin
 
-from . import selectors, services
+from . import access, selectors, services
 from .models import ApologySlip, Dossier, Permit
 
 PAGE_SIZE = 50
@@ -139,7 +139,7 @@ class StepTaskView(TemplateView):
             process=self.request.activation.process,
             step_forms=forms_,
         )
-        ctx.update(_case_context(dossier))
+        ctx.update(_case_context(dossier, self.request.user))
         return ctx
 
     def get(self, request, *args, **kwargs):
@@ -356,7 +356,21 @@ class FlowProcessDetailView(DetailProcessView):
 
 
 # --- the case page -------------------------------------------------------------------------
-def _case_context(dossier: Dossier) -> dict:
+def _hide_file_notes(entries, show_personal: bool):
+    """The audit rows as read; without need, the notes of uploads (they name the
+    uploaded files) are left out of the page (in memory only: audit rows are never
+    written again)."""
+    for e in entries:
+        if not show_personal and e.action == "document_upload":
+            e.note = ""
+        yield e
+
+
+def _case_context(dossier: Dossier, user) -> dict:
+    """What the case page shows `user`. A reader whose role has no step in the procedure
+    (council, inspection, another division) gets no personal fields (`show_personal`),
+    no uploaded files and no generated documents (permits.access)."""
+    show_personal = access.sees_personal_data(user, dossier)
     tasks = selectors.dossier_tasks(dossier)
     current = []
     for task in selectors.open_tasks(tasks):
@@ -368,9 +382,10 @@ def _case_context(dossier: Dossier) -> dict:
     names = selectors.document_names(dossier)
     return {
         "today": timezone.localdate(),
+        "show_personal": show_personal,
         "documents": [
             {"doc": d, "name": names.get(d.item, d.item), "url": selectors.document_url(dossier, d)}
-            for d in dossier.documents.all()
+            for d in (dossier.documents.all() if show_personal else ())
         ],
         "devices": [{"device": d, "fee": vnd(d.fee)} for d in dossier.devices.all()],
         "fee_total": vnd(dossier.fee_total),
@@ -379,7 +394,7 @@ def _case_context(dossier: Dossier) -> dict:
             for r in dossier.supplements.all()
         ],
         "apologies": list(dossier.apologies.all()),
-        "generated": selectors.generated_documents(dossier),
+        "generated": selectors.generated_documents(dossier) if show_personal else [],
         "timeline": [
             {
                 "entry": e,
@@ -387,7 +402,7 @@ def _case_context(dossier: Dossier) -> dict:
                 "from": selectors.status_label(e.from_state),
                 "to": selectors.status_label(e.to_state),
             }
-            for e in selectors.dossier_timeline(dossier)
+            for e in _hide_file_notes(selectors.dossier_timeline(dossier), show_personal)
         ],
         "clock_events": list(selectors.dossier_clock_events(dossier)),
         "ledger": [
@@ -416,7 +431,8 @@ class ApologyDraftForm(forms.Form):
 
 
 def _can_handle_apology(user) -> bool:
-    return has_role(user, Role.HEAD_OF_DIVISION, Role.DIRECTOR)
+    # the head of the appraising division or the director (permits.access)
+    return access.holds_step(user, "apology_issue")
 
 
 class DossierStaffView(StaffRequiredMixin, TemplateView):
@@ -429,7 +445,7 @@ class DossierStaffView(StaffRequiredMixin, TemplateView):
             dossier = selectors.dossier_for_staff(code=kwargs["code"])
         except Dossier.DoesNotExist:
             raise Http404(gettext("Không tìm thấy hồ sơ.")) from None
-        ctx = super().get_context_data(dossier=dossier, **_case_context(dossier))
+        ctx = super().get_context_data(dossier=dossier, **_case_context(dossier, self.request.user))
         ctx["can_apology"] = _can_handle_apology(self.request.user)
         ctx["apology_form"] = ApologyDraftForm()
         return ctx

@@ -7,4 +7,9 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Quy trình và thời hạn")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (calendar cache invalidation)
+        from . import (
+            signals,  # noqa: F401  (calendar cache invalidation)
+            viewflow_i18n,
+        )
+
+        viewflow_i18n.install()

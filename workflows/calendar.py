@@ -127,6 +127,11 @@ def next_working_day_on_or_after(d: date) -> date:
     return date.fromordinal(workdays[bisect.bisect_left(workdays, d.toordinal())])
 
 
+def previous_working_day_on_or_before(d: date) -> date:
+    workdays = _calendar.ensure(d - timedelta(days=30), d)
+    return date.fromordinal(workdays[bisect.bisect_right(workdays, d.toordinal()) - 1])
+
+
 def add_calendar_days(start: date, n: int) -> date:
     """`start` plus n calendar days; a period that ends on a day off moves to the next
     working day (Civil Code arts. 147–148)."""
@@ -148,6 +153,28 @@ def add_days(start: date, n: int, unit: str) -> date:
     if unit == "calendar":
         return add_calendar_days(start, n)
     raise ValueError(f"unknown day unit {unit!r}")
+
+
+def reminder_date(due_date: date, offset: int, unit: str) -> date:
+    """The day a reminder `offset` days (in `unit`) from `due_date` is sent.
+
+    A reminder is not the end of a period: one before the due date that falls on a day
+    off is sent on the working day before, never after (a T-50 renewal reminder on Tết
+    must not arrive after the last day to renew). The due day itself stays as it is,
+    and a step after the due date (an escalation) never moves before it: it keeps the
+    rule of periods and moves to the next working day. Working-day offsets always land
+    on a working day.
+    """
+    if unit == "working":
+        return add_working_days(due_date, offset)
+    if unit != "calendar":
+        raise ValueError(f"unknown day unit {unit!r}")
+    day = due_date + timedelta(days=offset)
+    if offset < 0:
+        return previous_working_day_on_or_before(day)
+    if offset == 0:
+        return day
+    return next_working_day_on_or_after(day)
 
 
 def days_between(a: date, b: date, unit: str) -> int:

@@ -1,13 +1,30 @@
-"""Demo data of the engine: divisions, one user per role. Idempotent."""
+"""Demo data of the engine: divisions, one user per role. Idempotent.
+
+Also the replay every procedure's demo uses: a `Timeline` of dated actions run in date
+order with the clock moved to each day, and the beat's daily work (the ledger sweep
+and the procedure's daily checks) run on each day of a window, so the reminders of a
+demo exist and carry the day they would have been sent.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
+from .errors import DomainError
 from .models import Division
 from .roles import Role
+
+log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "motcua-demo-2024"  # noqa: S105  (published in the README; demo only)
 
@@ -76,3 +93,83 @@ def seed_engine(stdout=None) -> list[tuple[str, str, str]]:
         admin.save()
     logins.append(("admin", "Quản trị hệ thống (/admin/)", DEMO_PASSWORD))
     return logins
+
+
+# --- replaying dated actions ------------------------------------------------------------
+@contextmanager
+def demo_on(day: date, hour: int = 9, minute: int = 0, *, today: date | None = None):
+    """Move the clock to `day` at `hour:minute` (Vietnam time) for the block. On `today`
+    (the real date, by default) the clock is left alone: nothing is dated in the future."""
+    if day == (today or timezone.localdate()):
+        yield
+        return
+    try:
+        import time_machine
+    except ImportError as exc:  # pragma: no cover - dev dependency, installed by `make setup`
+        raise RuntimeError("seed_demo needs the dev dependencies (pip install -e .[dev])") from exc
+    moment = datetime(
+        day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(settings.TIME_ZONE)
+    )
+    with time_machine.travel(moment, tick=False):
+        yield
+
+
+class Timeline:
+    """Dated actions of a demo, run in date order (then in the order they were added).
+
+    `run(window=(first, last))` also does the beat's daily work on every day of the
+    window before the day's actions (07:00), and once more after the last day's: the
+    procedure's `daily` checks, then the ledger sweep. An action a business rule refuses is skipped
+    and reported (a demo must load on any date), never half-done: each action is one
+    service call with its own transaction.
+    """
+
+    def __init__(self) -> None:
+        self._events: list[tuple[date, int, str, Callable[[], object]]] = []
+        self.skipped: list[str] = []
+
+    def at(self, day: date, label: str, action: Callable[[], object]) -> None:
+        self._events.append((day, len(self._events), label, action))
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def run(
+        self,
+        *,
+        window: tuple[date, date] | None = None,
+        daily: Iterable[Callable[..., object]] = (),
+        today: date | None = None,
+    ) -> None:
+        from notifications.services import deadlines_sweep
+
+        today = today or timezone.localdate()
+        daily = list(daily)
+        by_day: dict[date, list] = {}
+        for day, _order, label, action in sorted(self._events, key=lambda e: (e[0], e[1])):
+            by_day.setdefault(day, []).append((label, action))
+        days = set(by_day)
+        if window is not None:
+            first, last = window
+            days.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+
+        def beat(day: date, hour: int) -> None:
+            if window is None or not (window[0] <= day <= window[1]):
+                return
+            with demo_on(day, hour, today=today):
+                for job in daily:
+                    job(today=day)
+                deadlines_sweep(today=day)
+
+        ordered = sorted(days)
+        for day in ordered:
+            beat(day, 7)
+            for minute, (label, action) in enumerate(by_day.get(day, [])):
+                with demo_on(day, 8 + minute // 60, minute % 60, today=today):
+                    try:
+                        action()
+                    except DomainError as exc:
+                        self.skipped.append(f"{day:%d/%m/%Y} {label}: {exc}")
+                        log.warning("demo: skipped %s on %s: %s", label, day, exc)
+        if ordered:
+            beat(ordered[-1], 17)  # what the last day's actions made due is sent too

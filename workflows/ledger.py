@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.utils import timezone
 
-from .calendar import add_days
+from .calendar import reminder_date
 from .models import Deadline, LadderStep, ProcedureVersion
 
 
@@ -26,7 +26,8 @@ def ladder_for(deadline: Deadline, steps: Sequence[LadderStep] | None = None) ->
 
 
 def step_date(due_date: date, step: LadderStep) -> date:
-    return add_days(due_date, step.offset, step.offset_unit)
+    """A reminder before the due date is sent on or before its day, never after."""
+    return reminder_date(due_date, step.offset, step.offset_unit)
 
 
 def next_action_on(deadline: Deadline, steps: Sequence[LadderStep]) -> date | None:

@@ -17,17 +17,44 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
+# Roles that serve the whole department rather than one division: the director (and
+# deputies) sign for the department; the accountant keeps the department's books.
+DEPARTMENT_WIDE_ROLES = frozenset({Role.DIRECTOR, Role.ACCOUNTANT})
+# Roles that lead: the head of a division leads it, the director the department. A
+# leader may act on a step of what they lead even when an officer holds its task.
+LEADER_ROLES = frozenset({Role.HEAD_OF_DIVISION, Role.DIRECTOR})
+
+
+def _load(user) -> None:
+    """The user's groups and division code in one query, cached on the user object for
+    the request (workflows.access reads the division too)."""
+    from django.contrib.auth import get_user_model
+
+    rows = list(
+        get_user_model()
+        ._default_manager.filter(pk=user.pk)
+        .values_list("groups__name", "division__code")
+    )
+    user._motcua_roles = {name for name, _code in rows if name}
+    user.__dict__["_motcua_division"] = rows[0][1] if rows else None
 
 
 def user_roles(user) -> set[str]:
     """The role codes of a user, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    cached = getattr(user, "_motcua_roles", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._motcua_roles = cached
-    return cached
+    if getattr(user, "_motcua_roles", None) is None:
+        _load(user)
+    return user._motcua_roles
+
+
+def user_division(user) -> str | None:
+    """The code of the user's division (None: none), cached like the roles."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if "_motcua_division" not in user.__dict__:
+        _load(user)
+    return user.__dict__["_motcua_division"]
 
 
 def has_role(user, *roles: str) -> bool:

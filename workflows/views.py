@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import permission_denied as django_permission_denied
 from django.views.generic import ListView
 
 from . import selectors
@@ -95,3 +98,33 @@ def after_login(request):
     if is_staff_member(request.user) or request.user.is_superuser:
         return redirect("/")
     return redirect(settings.APPLICANT_HOME_URL)
+
+
+def staff_home_url() -> str:
+    """The staff site's landing page: the inbox of every procedure (the deadlines page
+    when no procedure has registered a flow)."""
+    for name in ("workflow:inbox", "deadlines:index"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return settings.LOGIN_URL
+
+
+def home(request):
+    """The front door `/`: an anonymous visitor to the login page, staff to their inbox,
+    everyone else (applicants) to their dossiers."""
+    if not request.user.is_authenticated:
+        return redirect_to_login("/")
+    if is_staff_member(request.user):
+        return redirect(staff_home_url())
+    return redirect(settings.APPLICANT_HOME_URL)
+
+
+def permission_denied(request, exception=None):
+    """handler403: a visitor who is not signed in is sent to the login page (and back
+    after it); a signed-in user who may not see the page gets the 403 page, in the
+    user's language."""
+    if not request.user.is_authenticated and request.method in ("GET", "HEAD"):
+        return redirect_to_login(request.get_full_path())
+    return django_permission_denied(request, exception)

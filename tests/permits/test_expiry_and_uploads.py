@@ -29,7 +29,8 @@ def test_expiry_reminders_at_90_60_and_50_days(staff, applicant):
     permit = _issued_permit(staff, applicant)
     assert permit.valid_until == date(2027, 2, 28)
     fired = []
-    # T-90 = 30/11/2026, T-60 = 30/12/2026, T-50 = Sat 09/01/2027 → Mon 11/01/2027
+    # T-90 = 30/11/2026, T-60 = 30/12/2026, T-50 = Sat 09/01/2027 → Fri 08/01/2027
+    # (a reminder on a day off is sent the working day before, never after: issue 8)
     for day in [
         date(2026, 11, 29),
         date(2026, 11, 30),
@@ -42,7 +43,7 @@ def test_expiry_reminders_at_90_60_and_50_days(staff, applicant):
         with on(day):
             if deadlines_sweep(today=day):
                 fired.append(day)
-    assert fired == [date(2026, 11, 30), date(2026, 12, 30), date(2027, 1, 11)]
+    assert fired == [date(2026, 11, 30), date(2026, 12, 30), date(2027, 1, 8)]
     notes = Notification.objects.filter(recipient=applicant, template="permit_expiry")
     assert notes.filter(channel="in_app").count() == 3
     assert "28/02/2027" in notes.first().subject

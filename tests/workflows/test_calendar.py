@@ -9,9 +9,13 @@ from workflows.calendar import (
     add_days,
     add_working_days,
     is_working_day,
+    next_working_day_on_or_after,
+    previous_working_day_on_or_before,
+    reminder_date,
     working_days_between,
 )
-from workflows.models import CalendarException
+from workflows.ledger import step_date
+from workflows.models import CalendarException, LadderStep
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +129,56 @@ def test_calls_are_cached(django_assert_num_queries):
         for n in range(1, 200):
             add_working_days(date(2024, 2, 5), n)
             is_working_day(date(2024, 6, 1))
+
+
+# --- reminders are not the end of a period --------------------------------------------
+
+
+def test_tet_2026_runs_from_saturday_14_to_sunday_22_february():
+    assert [is_working_day(date(2026, 2, d)) for d in range(13, 24)] == [
+        True, False, False, False, False, False, False, False, False, False, True,
+    ]  # fmt: skip
+    assert previous_working_day_on_or_before(date(2026, 2, 16)) == date(2026, 2, 13)
+    assert previous_working_day_on_or_before(date(2026, 2, 13)) == date(2026, 2, 13)
+    assert next_working_day_on_or_after(date(2026, 2, 16)) == date(2026, 2, 23)
+
+
+def test_a_reminder_on_a_day_off_is_sent_the_working_day_before():
+    # permit expiring 07/04/2026: T-50 = Mon 16/02/2026 (Tết) → Fri 13/02/2026, before
+    # the last day to file a renewal (21/02/2026); never Mon 23/02/2026
+    assert reminder_date(date(2026, 4, 7), -50, "calendar") == date(2026, 2, 13)
+    assert reminder_date(date(2026, 4, 7), -60, "calendar") == date(2026, 2, 6)
+    assert reminder_date(date(2026, 4, 7), -90, "calendar") == date(2026, 1, 7)
+    # T-50 of 28/02/2027 = Sat 09/01/2027 → Fri 08/01/2027
+    assert reminder_date(date(2027, 2, 28), -50, "calendar") == date(2027, 1, 8)
+    # a reminder already on a working day stays there
+    assert reminder_date(date(2024, 3, 12), -7, "calendar") == date(2024, 3, 5)
+
+
+def test_a_step_after_the_due_date_keeps_moving_forward_and_the_due_day_stays():
+    # due Fri 01/03/2024; T+1 = Sat 02/03 → Mon 04/03, never back onto the due day
+    assert reminder_date(date(2024, 3, 1), 1, "calendar") == date(2024, 3, 4)
+    # an expiry on a Sunday is announced that Sunday
+    assert reminder_date(date(2024, 3, 3), 0, "calendar") == date(2024, 3, 3)
+
+
+def test_working_day_steps_are_unchanged():
+    # officer T-1, head T, director T+1 of a step due 01/03/2024
+    assert reminder_date(date(2024, 3, 1), -1, "working") == date(2024, 2, 29)
+    assert reminder_date(date(2024, 3, 1), 0, "working") == date(2024, 3, 1)
+    assert reminder_date(date(2024, 3, 1), 1, "working") == date(2024, 3, 4)
+    # the appointment's T-3 / T-2 across Tết 2024 (Thu 08 – Wed 14/02): due Mon 19/02/2024
+    assert reminder_date(date(2024, 2, 19), -2, "working") == date(2024, 2, 15)
+    assert reminder_date(date(2024, 2, 19), -3, "working") == date(2024, 2, 7)
+    with pytest.raises(ValueError):
+        reminder_date(date(2024, 2, 19), -2, "fortnights")
+
+
+def test_ladder_steps_use_the_reminder_rule_and_deadlines_keep_theirs():
+    step = LadderStep(offset=-50, offset_unit="calendar")
+    assert step_date(date(2026, 4, 7), step) == date(2026, 2, 13)
+    assert step_date(date(2026, 4, 7), LadderStep(offset=2, offset_unit="calendar")) == date(
+        2026, 4, 9
+    )
+    # the end of a period on a day off still moves to the next working day
+    assert add_calendar_days(date(2026, 1, 22), 25) == date(2026, 2, 23)

@@ -106,3 +106,37 @@ def test_after_login_staff_go_to_the_staff_site_applicants_to_their_dossiers(cli
     assert client.get("/vao/").url == "/ho-so/"
     client.logout()
     assert client.get("/vao/").url.startswith("/accounts/login/")
+
+
+# --- the doors -------------------------------------------------------------------------------
+def test_front_door_sends_an_anonymous_visitor_to_the_login_page(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/"
+    login = client.get(response["Location"])
+    body = login.content.decode()
+    assert login.status_code == 200 and "Đăng nhập" in body
+    assert "Access Forbidden" not in body and "not logged in" not in body
+
+
+def test_front_door_sends_each_user_to_the_home_of_their_role(client):
+    client.force_login(make_user("officer", "one_stop_officer"))
+    assert client.get("/").url == "/workflow/inbox/"
+    client.force_login(make_user("clinic", "applicant"))
+    assert client.get("/").url == "/ho-so/"
+    assert client.get("/ho-so/").status_code == 200  # the site's name leads somewhere
+
+
+def test_a_staff_page_asked_anonymously_leads_to_the_login_page_and_back(client):
+    response = client.get("/workflow/inbox/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/workflow/inbox/"
+
+
+def test_an_applicant_on_a_staff_page_gets_a_vietnamese_403(client):
+    client.force_login(make_user("clinic", "applicant", first_name="Hà", last_name="Lê"))
+    response = client.get("/workflow/inbox/")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Access Forbidden" not in body and "have no rights" not in body
+    assert "Không có quyền truy cập" in body

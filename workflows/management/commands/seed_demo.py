@@ -5,7 +5,10 @@ from workflows.demo import seed_engine
 
 
 class Command(BaseCommand):
-    help = "Load the demo data: divisions, one user per role, procedures (idempotent)."
+    help = (
+        "Load the demo data (idempotent): divisions, one user per role, and each procedure's "
+        "demo: its history and current cases dated from today, with their reminders."
+    )
 
     def handle(self, *args, **options):
         logins = seed_engine()
