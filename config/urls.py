@@ -47,8 +47,6 @@ router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("notifications", NotificationViewSet, basename="notification")
 permits_api.register(router)
 
-handler403 = "workflows.views.permission_denied"
-
 urlpatterns = [
     path("", home, name="home"),  # the front door: login, inbox or "my dossiers"
     path("healthz", healthz, name="healthz"),
@@ -69,6 +67,6 @@ urlpatterns = [
 
 # JSON errors in the API's one shape for paths under /api/, Django's pages elsewhere
 handler400 = "workflows.api_errors.handler400"
-handler403 = "workflows.api_errors.handler403"
+handler403 = "workflows.api_errors.handler403"  # pages: workflows.views.permission_denied
 handler404 = "workflows.api_errors.handler404"
 handler500 = "workflows.api_errors.handler500"

@@ -172,7 +172,9 @@ def handler400(request, exception=None):
 def handler403(request, exception=None):
     if is_api_path(request.path_info or ""):
         return _json("permission_denied", _("Người dùng không có quyền truy cập."), 403)
-    return defaults.permission_denied(request, exception)
+    from workflows.views import permission_denied  # the pages' own 403 (login redirect)
+
+    return permission_denied(request, exception)
 
 
 def handler404(request, exception=None):
