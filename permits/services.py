@@ -44,6 +44,7 @@ from workflows.selectors import (
     time_limit_rule,
 )
 from workflows.transitions import (
+    after_commit,
     case_lock,
     case_set,
     is_held,
