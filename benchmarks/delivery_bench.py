@@ -44,6 +44,9 @@ p.add_argument("--timeout", type=float, default=600)
 ARGS = p.parse_args()
 
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+from bench_env import local_run_defaults  # noqa: E402
+
+local_run_defaults()
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 if not os.environ["CELERY_BROKER_URL"].startswith("redis://"):
