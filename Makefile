@@ -16,7 +16,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-# Web on 127.0.0.1:$(PORT), a Celery worker and Celery beat, on SQLite and a file broker.
+# Web on 127.0.0.1:$(PORT), two Celery workers (default + notifications; e-mail + SMS) and
+# Celery beat, on SQLite and a file broker.
 # Links in notices and the QR code of Mẫu 01 point to the running port unless SITE_URL is set.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
@@ -25,7 +26,7 @@ run: setup
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo
 	@echo ""
-	@echo "  motcua: http://127.0.0.1:$(PORT)/   (Ctrl-C stops web, worker and beat)"
+	@echo "  motcua: http://127.0.0.1:$(PORT)/   (Ctrl-C stops web, workers and beat)"
 	@echo "  links in notices and on Mẫu 01: $$SITE_URL"
 	@echo ""
 	WEB_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
@@ -63,6 +64,7 @@ bench: setup
 	$(PY) benchmarks/permits_pages_bench.py
 	$(PY) benchmarks/transitions_bench.py --http
 	$(PY) benchmarks/lookup_bench.py
+	$(PY) benchmarks/delivery_bench.py
 
 # Debian's Chromium for the browser tests (tests/browser); run as root.
 .PHONY: browser

@@ -29,6 +29,9 @@ if str(ROOT) not in sys.path:
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/motcua-bench.sqlite3")
+from bench_env import local_run_defaults  # noqa: E402
+
+local_run_defaults()
 # Keep the SQLite settings' var/ directory (and the Celery file broker) out of the repo.
 os.environ.setdefault("MOTCUA_VAR_DIR", "/tmp/motcua-bench-var")
 os.environ.setdefault("CELERY_BROKER_URL", "memory://")

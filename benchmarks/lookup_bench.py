@@ -59,6 +59,9 @@ def parse_args() -> argparse.Namespace:
 
 ARGS = parse_args()
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+from bench_env import local_run_defaults  # noqa: E402
+
+local_run_defaults()
 os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")

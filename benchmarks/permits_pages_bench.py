@@ -65,6 +65,9 @@ def parse_args() -> argparse.Namespace:
 
 ARGS = parse_args()
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+from bench_env import local_run_defaults  # noqa: E402
+
+local_run_defaults()
 os.environ["CELERY_BROKER_URL"] = "memory://localhost/"  # never a real broker
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

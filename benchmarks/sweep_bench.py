@@ -68,6 +68,9 @@ def parse_args() -> argparse.Namespace:
 ARGS = parse_args()
 
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+from bench_env import local_run_defaults  # noqa: E402
+
+local_run_defaults()
 os.environ["CELERY_BROKER_URL"] = "memory://localhost/"  # never a real broker (see the docstring)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -392,11 +395,12 @@ def run_sweep() -> dict:
     dispatched = []
     real_dispatch = services._dispatch
     if ARGS.dispatch == "stub":
-        services._dispatch = dispatched.extend  # counts the ids it would send
+        # counts the ids it would send ({channel: ids}; in-app rows are never sent)
+        services._dispatch = lambda by_channel: dispatched.extend(sum(by_channel.values(), []))
     else:
 
         def counting(ids):
-            dispatched.extend(ids)
+            dispatched.extend(sum(ids.values(), []))
             real_dispatch(ids)
 
         services._dispatch = counting

@@ -1,8 +1,12 @@
 """Settings for motcua. Everything comes from environment variables (see README)."""
 
+import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -10,10 +14,46 @@ VAR_DIR = Path(environ.Env().str("MOTCUA_VAR_DIR", default=str(BASE_DIR / "var")
 
 env = environ.Env()
 
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY", default="insecure-dev-key-change-me-in-production-0123456789abcdef"
-)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# The embedded default (no DATABASE_URL): SQLite and a file broker on one machine, as
+# `make run` starts it. Anything else is a deployment, with production's security
+# defaults below.
+EMBEDDED = not env.str("DATABASE_URL", default="")
+DEV_SECRET_KEY = "insecure-dev-key-change-me-in-production-0123456789abcdef"  # noqa: S105
+
+
+def _secret_key() -> str:
+    """DJANGO_SECRET_KEY; on the embedded default without it, a random key generated
+    once under var/ (so `make run` works on a fresh clone and sessions survive a
+    restart). A deployment without a key, or with the development key, does not start
+    unless DEBUG is on."""
+    key = env.str("DJANGO_SECRET_KEY", default="")
+    if not key and EMBEDDED:
+        path = VAR_DIR / "secret_key"
+        try:
+            key = path.read_text().strip()
+        except FileNotFoundError:
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            key = secrets.token_urlsafe(50)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # web, worker and beat started together
+                key = path.read_text().strip()
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(key + "\n")
+    if not key:
+        key = DEV_SECRET_KEY
+    if key == DEV_SECRET_KEY and not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set (or is the development key) and DJANGO_DEBUG is "
+            "off: set DJANGO_SECRET_KEY to a long random value, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
+    return key
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -28,6 +68,8 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
     "viewflow",
     "viewflow.workflow",
     "workflows",
@@ -40,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "workflows.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -47,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "workflows.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -83,6 +128,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    # A persistent connection the server dropped is checked (and replaced) before a
+    # request or task uses it, instead of failing that request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # psycopg server-side binding: repeated statements are prepared once per connection
     # (measured in benchmarks/transitions_bench.py and lookup_bench.py; README)
     if env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
@@ -90,6 +138,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workflows.User"
+# django-axes first: it refuses a locked-out account or address before any password
+# is hashed (see the Security section).
+AUTHENTICATION_BACKENDS = [
+    "workflows.api_auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -115,13 +169,19 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 # that check permissions; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # --- Cache (rate limits) -------------------------------------------------------------
-# In-process by default; set CACHE_REDIS_URL in production so every web process shares it.
+# Shared by every process: files under var/cache by default (one machine), Redis with
+# CACHE_REDIS_URL (several machines). Never per process, or each web worker would
+# count its own share of the lookup limit.
 CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default="")
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}
         if CACHE_REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", default=str(VAR_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
     )
 }
 
@@ -156,10 +216,55 @@ NOTIFY_BACKOFF_SECONDS = env.int("NOTIFY_BACKOFF_SECONDS", default=60)
 NOTIFY_BACKOFF_MAX_SECONDS = env.int("NOTIFY_BACKOFF_MAX_SECONDS", default=3600)
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=500)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Ids per delivery task, and rows a delivery claims (status `sending`) at a time.
+NOTIFY_TASK_BATCH = env.int("NOTIFY_TASK_BATCH", default=100)
+NOTIFY_CLAIM_BATCH = env.int("NOTIFY_CLAIM_BATCH", default=25)
+# Each channel has its own queue and time limits: a hung SMTP server holds only e-mail.
+NOTIFY_EMAIL_SOFT_TIME_LIMIT = env.float("NOTIFY_EMAIL_SOFT_TIME_LIMIT", default=60)
+NOTIFY_EMAIL_TIME_LIMIT = env.float("NOTIFY_EMAIL_TIME_LIMIT", default=75)
+NOTIFY_SMS_SOFT_TIME_LIMIT = env.float("NOTIFY_SMS_SOFT_TIME_LIMIT", default=30)
+NOTIFY_SMS_TIME_LIMIT = env.float("NOTIFY_SMS_TIME_LIMIT", default=45)
+# A claim lasts longer than a delivery task can live (its hard time limit), so a row is
+# taken back only from a worker that is gone.
+NOTIFY_LEASE_SECONDS = env.float(
+    "NOTIFY_LEASE_SECONDS", default=max(NOTIFY_EMAIL_TIME_LIMIT, NOTIFY_SMS_TIME_LIMIT) + 45
+)
+if max(NOTIFY_EMAIL_TIME_LIMIT, NOTIFY_SMS_TIME_LIMIT) >= NOTIFY_LEASE_SECONDS:
+    raise ImproperlyConfigured(
+        "NOTIFY_LEASE_SECONDS must exceed NOTIFY_EMAIL_TIME_LIMIT and NOTIFY_SMS_TIME_LIMIT"
+    )
+# A pending row handed to the broker this long ago without being tried is handed again.
+NOTIFY_REDISPATCH_SECONDS = env.int("NOTIFY_REDISPATCH_SECONDS", default=300)
+# After a failed publish, a process stops trying the broker for this long: the rows wait
+# for the beat's deliver_pending and nobody's click waits on a broker that is down.
+NOTIFY_PUBLISH_PAUSE_SECONDS = env.float("NOTIFY_PUBLISH_PAUSE_SECONDS", default=10)
+# PostgreSQL: delivery claims and marks commit without waiting for the WAL flush (see
+# README "Reliability": only a database server crash can lose the last ~0.6 s of marks).
+NOTIFY_ASYNC_COMMIT = env.bool("NOTIFY_ASYNC_COMMIT", default=True)
+# Message-ID domain of the e-mails (the id itself comes from the idempotency key).
+NOTIFY_MESSAGE_ID_DOMAIN = env.str(
+    "NOTIFY_MESSAGE_ID_DOMAIN", default=DEFAULT_FROM_EMAIL.rpartition("@")[2] or "motcua"
+)
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_FS_DIR = Path(env.str("CELERY_FS_DIR", default=str(VAR_DIR / "celery")))
+CELERY_TASK_SOFT_TIME_LIMIT = env.float("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env.float("CELERY_TASK_TIME_LIMIT", default=180)
+# Publishing never holds a caller for long: short socket timeouts and one quick retry,
+# so a publish to a broker that is down or frozen gives up within about a second.
+CELERY_BROKER_CONNECT_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=0.3)
+CELERY_BROKER_SOCKET_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=0.3)
+_PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = _PUBLISH_RETRY
+CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_CONNECT_TIMEOUT
+# A task a worker took and never acknowledged (the worker died) comes back after this:
+# a few times the longest task time limit, so a running task is never handed out twice.
+CELERY_VISIBILITY_TIMEOUT = env.float(
+    "CELERY_VISIBILITY_TIMEOUT",
+    default=3 * max(CELERY_TASK_TIME_LIMIT, NOTIFY_EMAIL_TIME_LIMIT, NOTIFY_SMS_TIME_LIMIT),
+)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FS_DIR / "queue"),
@@ -168,7 +273,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": CELERY_BROKER_CONNECT_TIMEOUT,
+        "socket_timeout": CELERY_BROKER_SOCKET_TIMEOUT,
+        "socket_keepalive": True,
+        # (re)connecting for a publish: the same bounded retry
+        **_PUBLISH_RETRY,
+        "connect_retries_timeout": 2 * CELERY_BROKER_CONNECT_TIMEOUT,
+    }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -176,12 +289,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"notifications.*": {"queue": "notifications"}}
+# E-mail and SMS have queues of their own (and time limits, in notifications/tasks.py).
+CELERY_TASK_ROUTES = {
+    "notifications.deliver_email": {"queue": "notifications.email"},
+    "notifications.deliver_sms": {"queue": "notifications.sms"},
+    "notifications.*": {"queue": "notifications"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
@@ -219,12 +335,28 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    # one JSON error shape: {"detail", "code", "errors"} (workflows/api_errors.py)
+    "EXCEPTION_HANDLER": "workflows.api_errors.exception_handler",
 }
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    # a failed Basic login answers 401; the Basic class checks django-axes first
+    "workflows.api_auth.ApiSessionAuthentication",
+    "workflows.api_auth.ThrottledBasicAuthentication",
+]
 SPECTACULAR_SETTINGS = {
     "TITLE": "motcua API",
     "DESCRIPTION": "Administrative procedures of the Department of Science and Technology",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed drf-spectacular-sidecar package, never a CDN
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # every operation lists 400/401/403/404/409 with the one error body
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "workflows.api_errors.schema_error_responses",
+    ],
     # one schema name per domain enum, so apps with their own `status` never collide
     "ENUM_NAME_OVERRIDES": {
         "PermitDossierStatusEnum": "permits.models.Status",
@@ -233,19 +365,57 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security -------------------------------------------------------------------------
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
+# Each setting has its variable; the defaults are on in a deployment (DATABASE_URL set,
+# DEBUG off) and off on the embedded default, which `make run` serves over plain HTTP.
+_PROD = not EMBEDDED and not DEBUG
+# Behind N reverse proxies of your own: the client is N hops from the right of
+# X-Forwarded-For (workflows/http.py). The old DJANGO_TRUST_X_FORWARDED_FOR=true means 1.
+TRUSTED_PROXY_COUNT = env.int(
+    "DJANGO_TRUSTED_PROXY_COUNT",
+    default=1 if env.bool("DJANGO_TRUST_X_FORWARDED_FOR", default=False) else 0,
+)
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=TRUSTED_PROXY_COUNT > 0):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=_PROD)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe may use HTTP
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000 if _PROD else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=_PROD)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=_PROD)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=_PROD)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-TRUST_X_FORWARDED_FOR = env.bool("DJANGO_TRUST_X_FORWARDED_FOR", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy on every HTML answer (workflows/middleware.py): scripts from
+# our own static files, inline ones only with the request's nonce.
+CSP_ENABLED = env.bool("DJANGO_CSP", default=True)
+PERMISSIONS_POLICY = env.str(
+    "DJANGO_PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+)
+# Cache-Control: no-store on every answer to a signed-in user and on these paths
+NO_STORE_PERSONAL_DATA = env.bool("DJANGO_NO_STORE", default=True)
+NO_STORE_PATH_PREFIXES = ("/api/", "/ho-so/", "/can-bo/", "/tra-cuu/", "/admin/")
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# account, or from one address, further attempts are refused for AXES_COOLOFF_MINUTES
+# without checking the password: pages, admin and the API's Basic authentication alike.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "workflows.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "workflows.middleware.login_lockout_response"
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 VIEWFLOW = {"AUTOREGISTER": True}

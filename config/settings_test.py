@@ -7,8 +7,12 @@ without them the suite runs on SQLite and skips what needs row locks or a live b
 import os
 import tempfile
 
-from .settings import *  # noqa: F403
-from .settings import INSTALLED_APPS
+# The tests are a deployment-shaped configuration (DATABASE_URL may be set) that must not
+# need a real secret: give the settings one before they refuse to start without it.
+os.environ.setdefault("DJANGO_SECRET_KEY", "motcua-tests-only-" + "x" * 40)
+
+from .settings import *  # noqa: E402, F403
+from .settings import DATABASES, INSTALLED_APPS  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.sampleapp"]
 
@@ -25,3 +29,18 @@ os.makedirs(STATIC_ROOT, exist_ok=True)
 # Tests run from a fresh clone; they must not touch a developer's var/ folder.
 # one folder per test run, so concurrent runs never see each other's uploads
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="motcua-test-media-")
+
+# Plain HTTP in the test client; tests/security turns each of these on where it checks it.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+# One process: an in-memory cache that each test can clear.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Login throttling stays on (tests/security checks it), high enough that the suite's own
+# wrong-password tests never lock a demo account.
+AXES_FAILURE_LIMIT = 50
+# Django's test flush empties tables with TRUNCATE; the audit trigger allows it only on a
+# connection that says so (workflows migration "audit_refuses_truncate").
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = "-c motcua.audit_truncate=allow"

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 from viewflow.workflow.flow.viewset import WorkflowAppViewset
 
+import workflows.api_errors  # noqa: F401  (the schema extensions of the API's authentication)
 from notifications.api import NotificationViewSet
 from notifications.views import InboxView, MarkReadView
 from permits import api as permits_api
@@ -46,8 +47,6 @@ router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("notifications", NotificationViewSet, basename="notification")
 permits_api.register(router)
 
-handler403 = "workflows.views.permission_denied"
-
 urlpatterns = [
     path("", home, name="home"),  # the front door: login, inbox or "my dossiers"
     path("healthz", healthz, name="healthz"),
@@ -56,10 +55,18 @@ urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Swagger UI from drf-spectacular-sidecar's static files; the split view serves its
+    # start-up script as a file too, so the page runs under the Content-Security-Policy
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("thong-bao/", InboxView.as_view(), name="notification-inbox"),
     path("thong-bao/<int:pk>/da-doc/", MarkReadView.as_view(), name="notification-read"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("permits.urls")),
     path("", _site().urls),
 ]
+
+# JSON errors in the API's one shape for paths under /api/, Django's pages elsewhere
+handler400 = "workflows.api_errors.handler400"
+handler403 = "workflows.api_errors.handler403"  # pages: workflows.views.permission_denied
+handler404 = "workflows.api_errors.handler404"
+handler500 = "workflows.api_errors.handler500"

@@ -15,6 +15,7 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("chờ gửi")
+        SENDING = "sending", _("đang gửi")
         SENT = "sent", _("đã gửi")
         FAILED = "failed", _("gửi không thành công")
         CANCELLED = "cancelled", _("đã hủy")
@@ -36,6 +37,13 @@ class Notification(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
     next_attempt_at = models.DateTimeField(_("lần gửi tiếp theo"), null=True, blank=True)
+    # A delivery claims the row (status `sending`) until `lease_expires_at`; past it, the
+    # beat puts the row back to pending with the attempt counted (the worker died).
+    lease_expires_at = models.DateTimeField(_("hết hạn giữ lượt gửi"), null=True, blank=True)
+    claimed_by = models.CharField(_("tiến trình gửi"), max_length=120, blank=True)
+    # When the row's ids were last handed to the broker; the beat hands a pending row
+    # again only if it never was, or long ago (a lost message).
+    dispatched_at = models.DateTimeField(_("chuyển hàng đợi lúc"), null=True, blank=True)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
@@ -63,6 +71,11 @@ class Notification(models.Model):
                 fields=["next_attempt_at"],
                 name="notification_pending_due",
                 condition=Q(status="pending"),
+            ),
+            models.Index(
+                fields=["lease_expires_at"],
+                name="notification_sending_lease",
+                condition=Q(status="sending"),
             ),
             models.Index(fields=["recipient", "channel", "-created_at"], name="notification_inbox"),
         ]

@@ -6,8 +6,8 @@ Forms only read and check the input; every write goes through `permits.services`
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -37,14 +37,27 @@ def _date_field(label, *, required: bool = False) -> forms.DateField:
 
 
 # --- account --------------------------------------------------------------------------
-class RegisterForm(UserCreationForm):
-    """An applicant's account: a person acting for a clinic, a company or themselves."""
+class RegisterForm(forms.Form):
+    """An applicant's account: a person acting for a clinic, a company or themselves.
 
+    It checks what the person typed, never what is registered: whether the address or
+    the user name is taken is said only in the message sent to the address (F17)."""
+
+    username = forms.CharField(
+        label=_("Tên đăng nhập"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Tối đa 150 ký tự: chữ, số và @ . + - _"),
+        error_messages={
+            **REQUIRED,
+            "max_length": _("Tên đăng nhập dài tối đa 150 ký tự."),
+        },
+    )
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150, error_messages=REQUIRED)
     email = forms.EmailField(
         label=_("Thư điện tử"),
         error_messages={**REQUIRED, "invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
-        help_text=_("Thông báo về hồ sơ được gửi tới địa chỉ này."),
+        help_text=_("Thư kích hoạt tài khoản và thông báo về hồ sơ được gửi tới địa chỉ này."),
     )
     phone = forms.RegexField(
         label=_("Số điện thoại"),
@@ -53,20 +66,43 @@ class RegisterForm(UserCreationForm):
         regex=r"^\+?[0-9 .()-]{8,20}$",
         error_messages={"invalid": _("Số điện thoại không hợp lệ.")},
     )
-
-    class Meta(UserCreationForm.Meta):
-        model = get_user_model()
-        fields = ("username", "full_name", "email", "phone")
+    password1 = forms.CharField(
+        label=_("Mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+        error_messages=REQUIRED,
+    )
+    password2 = forms.CharField(
+        label=_("Nhập lại mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages=REQUIRED,
+    )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("Địa chỉ thư điện tử này đã được dùng cho tài khoản khác.")
-            )
-        return email
+        return self.cleaned_data["email"].strip()
 
-    def save(self, commit: bool = True):
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Hai trường mật khẩu không giống nhau."))
+        elif p1:
+            family, _sep, given = (data.get("full_name") or "").strip().rpartition(" ")
+            probe = get_user_model()(
+                username=data.get("username") or "",
+                email=data.get("email") or "",
+                first_name=given,
+                last_name=family,
+            )
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+    def save(self):
         data = self.cleaned_data
         return services.applicant_register(
             username=data["username"],
@@ -165,9 +201,9 @@ class WorkerForm(forms.Form):
     birth_date = _date_field(_("Ngày sinh"), required=True)
     id_number = forms.RegexField(
         label=_("Số căn cước công dân"),
-        regex=r"^[0-9]{9,12}$",
+        regex=r"^[0-9]{12}$",
         max_length=12,
-        error_messages={**REQUIRED, "invalid": _("Số CCCD gồm 9 đến 12 chữ số.")},
+        error_messages={**REQUIRED, "invalid": _("Số CCCD gồm đúng 12 chữ số.")},
     )
     qualification = forms.CharField(label=_("Trình độ chuyên môn"), max_length=200, required=False)
 

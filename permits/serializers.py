@@ -94,7 +94,7 @@ class DossierDeviceInputSerializer(serializers.Serializer):
         max_length=200, required=False, allow_blank=True, default="", label=_("hãng, nước sản xuất")
     )
     year_made = serializers.IntegerField(
-        min_value=1900, max_value=2100, required=False, allow_null=True, default=None
+        min_value=1950, max_value=2100, required=False, allow_null=True, default=None
     )
 
     def to_input(self, data: dict) -> services.DeviceInput:
@@ -104,7 +104,13 @@ class DossierDeviceInputSerializer(serializers.Serializer):
 class DossierWorkerInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, label=_("họ và tên"))
     birth_date = _date_field(label=_("ngày sinh"))
-    id_number = serializers.CharField(max_length=20, label=_("số CCCD"))
+    # as the page's form: a citizen identity card (CCCD) number is exactly 12 digits
+    id_number = serializers.RegexField(
+        r"^[0-9]{12}$",
+        label=_("số CCCD"),
+        help_text=_("Số căn cước công dân: đúng 12 chữ số."),
+        error_messages={"invalid": _("Số CCCD gồm đúng 12 chữ số.")},
+    )
     qualification = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="", label=_("trình độ chuyên môn")
     )
@@ -122,7 +128,12 @@ class DossierCreateSerializer(serializers.Serializer):
     organisation_address = serializers.CharField(max_length=300)
     business_registration_no = serializers.CharField(max_length=60)
     contact_phone = serializers.CharField(max_length=20)
-    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    contact_email = serializers.EmailField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Thư điện tử liên hệ; bỏ trống (null) nếu không có."),
+    )
     facility_address = serializers.CharField(
         max_length=300, required=False, allow_blank=True, default=""
     )
@@ -199,7 +210,7 @@ class DossierCreateSerializer(serializers.Serializer):
                 )
         return {
             "kind": data["kind"],
-            "organisation": {k: data[k] for k in services.ORGANISATION_FIELDS},
+            "organisation": {k: data[k] or "" for k in services.ORGANISATION_FIELDS},
             "devices": [services.DeviceInput(**d) for d in data["devices"]],
             "worker": _worker(data["worker"]),
             "with_certificate": _worker(data["with_certificate"]),
@@ -495,6 +506,7 @@ class DossierDetailSerializer(DossierListSerializer):
     """
 
     channel = serializers.ChoiceField(choices=Channel.choices, read_only=True)
+    contact_email = serializers.SerializerMethodField()  # null, never "", when there is none
     lookup_key = serializers.SerializerMethodField()
     check_due_date = serializers.DateField(
         source="check_clock.due_date", read_only=True, allow_null=True, default=None
@@ -591,6 +603,10 @@ class DossierDetailSerializer(DossierListSerializer):
     )
     def get_lookup_key(self, obj):
         return obj.lookup_key if self._is_owner(obj) else None
+
+    @extend_schema_field(serializers.EmailField(allow_null=True))
+    def get_contact_email(self, obj):
+        return obj.contact_email or None
 
     def get_linked_certificates(self, obj) -> list[str]:
         return [c.code for c in obj.linked_certificates.all()]

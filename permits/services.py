@@ -44,6 +44,7 @@ from workflows.selectors import (
     time_limit_rule,
 )
 from workflows.transitions import (
+    after_commit,
     case_lock,
     case_set,
     is_held,
@@ -335,21 +336,163 @@ def _pause_rows(dossier: Dossier, kind: str, paused: bool) -> None:
 
 # --- accounts -----------------------------------------------------------------------
 def applicant_register(*, username: str, full_name: str, email: str, phone: str, password: str):
-    """An applicant's own account (a person acting for a clinic, a company or
-    themselves), in the applicant group."""
-    from django.contrib.auth import get_user_model
+    """Sign-up that never tells whether an address or a user name is registered.
 
+    Every request gets the same answer ("check your mail") and about the same work (one
+    password hash); what happens is said only in a message to the address given:
+    - a new address and user name: an inactive account in the applicant group, and a
+      link that activates it (`applicant_activate`);
+    - an address that already has an account: a reminder of its user name and of the
+      password reset, nothing created;
+    - a user name taken by someone else: a request to sign up with another one.
+    Returns the new inactive account, or None when nothing was created."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    User = get_user_model()
+    email = email.strip()
     with transaction.atomic():
+        by_email = User.objects.filter(email__iexact=email).order_by("pk").first()
+        by_name = User.objects.filter(username__iexact=username).first()
+        # an account never activated, signing up again with the same address and name:
+        # send its link again
+        pending = (
+            by_email is not None
+            and by_email == by_name
+            and not by_email.is_active
+            and by_email.last_login is None
+        )
+        if pending:
+            user = by_email  # its password stays the one chosen first
+            make_password(password)
+            after_commit(lambda: _signup_mail_activation(user))
+            return None
+        if by_email is not None:
+            make_password(password)  # the same cost as creating an account
+            after_commit(lambda: _signup_mail_existing(by_email))
+            return None
+        if by_name is not None:
+            make_password(password)
+            after_commit(lambda: _signup_mail_name_taken(email, username))
+            return None
         # Vietnamese order: family and middle names, then the given name (last word)
         family, _sep, given = full_name.strip().rpartition(" ")
-        user = get_user_model()(
-            username=username, last_name=family, first_name=given, email=email, phone=phone
+        user = User(
+            username=username,
+            last_name=family,
+            first_name=given,
+            email=email,
+            phone=phone,
+            is_active=False,
         )
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get_or_create(name=Role.APPLICANT)[0])
         audit_record(case=user, actor=user, action="register")
+        after_commit(lambda: _signup_mail_activation(user))
         return user
+
+
+def applicant_activate(*, uidb64: str, token: str):
+    """Activate the account of a sign-up link; the account, or None for a wrong,
+    used or expired link (PASSWORD_RESET_TIMEOUT)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_str
+    from django.utils.http import urlsafe_base64_decode
+
+    User = get_user_model()
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=pk, is_active=False).first()
+        if user is None or user.last_login is not None:
+            return None
+        if not default_token_generator.check_token(user, token):
+            return None
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        audit_record(case=user, actor=user, action="activate")
+        return user
+
+
+def _signup_send(to: str, subject: str, body: str) -> None:
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True)
+
+
+def _signup_mail_activation(user) -> None:
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "permits:signup-activate",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    _signup_send(
+        user.email,
+        _("Kích hoạt tài khoản nộp hồ sơ trực tuyến"),
+        _(
+            "Kính gửi Quý tổ chức, cá nhân,\n\n"
+            "Tài khoản “%(username)s” đã được đăng ký với địa chỉ thư điện tử này. Để kích "
+            "hoạt tài khoản, mở đường dẫn sau (có hiệu lực %(days)s ngày):\n\n%(link)s\n\n"
+            "Nếu Quý vị không đăng ký, xin bỏ qua thư này.\n\nBộ phận Một cửa - Sở Khoa học và "
+            "Công nghệ"
+        )
+        % {
+            "username": user.username,
+            "link": link,
+            "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        },
+    )
+
+
+def _signup_mail_existing(user) -> None:
+    from django.conf import settings
+
+    _signup_send(
+        user.email,
+        _("Địa chỉ thư điện tử đã có tài khoản"),
+        _(
+            "Kính gửi Quý tổ chức, cá nhân,\n\n"
+            "Có người vừa đăng ký tài khoản mới bằng địa chỉ thư điện tử này, nhưng địa chỉ "
+            "đã có tài khoản với tên đăng nhập “%(username)s”. Không có tài khoản mới nào "
+            "được tạo. Quý vị có thể đăng nhập tại %(login)s; nếu quên mật khẩu, xin liên hệ "
+            "bộ phận Một cửa của Sở.\n\nNếu không phải Quý vị đăng ký, xin bỏ qua thư này."
+        )
+        % {
+            "username": user.username,
+            "login": settings.SITE_URL.rstrip("/") + settings.LOGIN_URL,
+        },
+    )
+
+
+def _signup_mail_name_taken(email: str, username: str) -> None:
+    from django.conf import settings
+
+    _signup_send(
+        email,
+        _("Tên đăng nhập đã có người sử dụng"),
+        _(
+            "Kính gửi Quý tổ chức, cá nhân,\n\n"
+            "Tên đăng nhập “%(username)s” mà Quý vị chọn đã có người sử dụng, nên tài khoản "
+            "chưa được tạo. Xin đăng ký lại với tên đăng nhập khác tại %(signup)s.\n\n"
+            "Nếu không phải Quý vị đăng ký, xin bỏ qua thư này."
+        )
+        % {
+            "username": username,
+            "signup": settings.SITE_URL.rstrip("/") + reverse("permits:signup"),
+        },
+    )
 
 
 # --- filing -------------------------------------------------------------------------

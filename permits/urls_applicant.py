@@ -6,6 +6,11 @@ from . import views_applicant as views
 
 urlpatterns = [
     path("dang-ky/", views.RegisterView.as_view(), name="signup"),
+    path(
+        "dang-ky/kich-hoat/<str:uidb64>/<str:token>/",
+        views.RegisterActivateView.as_view(),
+        name="signup-activate",
+    ),
     path("tra-cuu/", views.LookupView.as_view(), name="lookup"),
     path("ho-so/", views.MyDossiersView.as_view(), name="my-dossiers"),
     path("ho-so/moi/<str:kind>/", views.DossierCreateView.as_view(), name="dossier-create"),

@@ -97,6 +97,9 @@ def _own_dossier(request, code: str) -> Dossier:
 
 # --- account --------------------------------------------------------------------------
 class RegisterView(FormView):
+    """Sign-up. Every valid request gets the same answer, whether or not the address or
+    the user name is registered; the account is activated from the link in the mail."""
+
     template_name = "permits/applicant/register.html"
     form_class = RegisterForm
 
@@ -106,11 +109,25 @@ class RegisterView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        user = form.save()
-        login(self.request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        messages.success(
+        form.save()
+        return render(
             self.request,
-            _("Đã tạo tài khoản. Quý tổ chức, cá nhân có thể nộp hồ sơ trực tuyến."),
+            "permits/applicant/register_sent.html",
+            {"email": form.cleaned_data["email"]},
+        )
+
+
+class RegisterActivateView(View):
+    """The link of the sign-up mail: activates the account and signs it in."""
+
+    def get(self, request, uidb64: str, token: str):
+        user = services.applicant_activate(uidb64=uidb64, token=token)
+        if user is None:
+            return render(request, "permits/applicant/register_sent.html", {"invalid": True})
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("Đã kích hoạt tài khoản. Quý tổ chức, cá nhân có thể nộp hồ sơ trực tuyến."),
         )
         return HttpResponseRedirect(reverse("permits:my-dossiers"))
 

@@ -51,7 +51,7 @@ def worker(tmp_path, settings):
             "config",
             "worker",
             "--pool=solo",
-            "--queues=default,notifications",
+            "--queues=default,notifications,notifications.email,notifications.sms",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",

@@ -3,6 +3,7 @@ helpers that build a dossier and drive it to a given state through the services.
 
 from __future__ import annotations
 
+import io
 from contextlib import contextmanager
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -18,9 +19,30 @@ from workflows.models import Division
 from workflows.roles import Role
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+def _real_pdf() -> bytes:
+    """A one-page PDF that pypdf opens (uploads are checked by parsing, issue 8)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _real_image(fmt: str) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, format=fmt)
+    return out.getvalue()
+
+
+PDF = _real_pdf()
+PNG = _real_image("PNG")
+JPEG = _real_image("JPEG")
 
 
 @contextmanager

@@ -243,7 +243,7 @@ def test_supplement_through_the_api(staff, applicant):
             format="multipart",
         )
         assert response.status_code == 400
-        assert "issued_on.kiem-xa" in response.json()
+        assert "issued_on.kiem-xa" in response.json()["errors"]  # one error shape (issue 8)
         # one item missing
         response = me.post(
             url(dossier, "answer-supplement"), {"kiem-xa": pdf()}, format="multipart"
@@ -363,7 +363,7 @@ def test_create_validates_input_and_the_previous_permit(applicant, other_applica
         assert response.status_code == 400  # the service: at least one device
         assert "thiết bị" in response.json()["detail"]
         response = me.post(DOSSIERS, {**CREATE, "kind": "unknown"}, format="json")
-        assert response.status_code == 400 and "kind" in response.json()
+        assert response.status_code == 400 and "kind" in response.json()["errors"]
         # a permit of another account is not found among the caller's permits
         permit = services.dossier_sign(
             dossier=drive(file_dossier(other_applicant), staff, Status.SIGNING),
@@ -374,7 +374,7 @@ def test_create_validates_input_and_the_previous_permit(applicant, other_applica
             {**CREATE, "kind": "permit_amendment", "previous_permit": permit.number},
             format="json",
         )
-        assert response.status_code == 400 and "previous_permit" in response.json()
+        assert response.status_code == 400 and "previous_permit" in response.json()["errors"]
         response = client_for(other_applicant).post(
             DOSSIERS,
             {**CREATE, "kind": "permit_amendment", "previous_permit": permit.number},

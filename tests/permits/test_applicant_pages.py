@@ -85,7 +85,11 @@ def upload_all_http(client, dossier, issued: str = "2024-02-01") -> None:
 
 
 # --- account --------------------------------------------------------------------------
-def test_register_creates_an_applicant_and_logs_in(client):
+def test_register_creates_an_applicant_and_logs_in(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    # issue 8 (F17): the account is activated from the link mailed to the address, so
+    # the page's answer never tells whether the address was already registered
     url = reverse("permits:signup")
     assert client.get(url).status_code == 200
     data = {
@@ -101,13 +105,21 @@ def test_register_creates_an_applicant_and_logs_in(client):
     assert "Hai trường mật khẩu không giống nhau." in text(response)
     assert not get_user_model().objects.filter(username="phongkham-hl").exists()
 
-    response = client.post(url, {**data, "password2": data["password1"]})
-    assert response.status_code == 302
-    assert response["Location"] == reverse("permits:my-dossiers")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**data, "password2": data["password1"]})
+    assert response.status_code == 200
+    assert "Một thư đã được gửi tới" in text(response)
     user = get_user_model().objects.get(username="phongkham-hl")
+    assert not user.is_active
     assert user.get_full_name() == "Nguyễn Thị Lan"
     assert user.phone == "0912 345 678"
     assert user.groups.filter(name=Role.APPLICANT).exists()
+    [mail] = mailoutbox
+    assert mail.to == ["lan@example.vn"]
+    link = next(w for w in mail.body.split() if "/dang-ky/kich-hoat/" in w)
+    response = client.get(link.split("8000", 1)[-1])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("permits:my-dossiers")
     page = client.get(reverse("permits:my-dossiers"))
     assert page.status_code == 200
     assert "Hồ sơ của tôi" in text(page)
@@ -115,7 +127,7 @@ def test_register_creates_an_applicant_and_logs_in(client):
     assert client.get(url).status_code == 302
 
 
-def test_register_refuses_a_taken_email_and_a_weak_password(client, applicant):
+def test_register_refuses_a_weak_password_and_does_not_disclose_a_taken_email(client, applicant):
     response = client.post(
         reverse("permits:signup"),
         {
@@ -128,7 +140,8 @@ def test_register_refuses_a_taken_email_and_a_weak_password(client, applicant):
     )
     body = text(response)
     assert response.status_code == 200
-    assert "đã được dùng cho tài khoản khác" in body
+    # issue 8 (F17): the taken address is not disclosed
+    assert "đã được dùng cho tài khoản khác" not in body
     assert "Mật khẩu này quá phổ biến." in body or "hoàn toàn là số" in body
 
 

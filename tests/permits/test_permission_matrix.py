@@ -418,7 +418,11 @@ def _api_file(applicant: str | None, channel: str):
         data = {
             "kind": "certificate",
             **ORGANISATION,
-            "worker": {"name": "Lò Văn Bình", "birth_date": "1990-04-12", "id_number": "0140901"},
+            "worker": {
+                "name": "Lò Văn Bình",
+                "birth_date": "1990-04-12",
+                "id_number": "014090001234",
+            },
             "channel": channel,
         }
         if applicant:

@@ -174,7 +174,8 @@ def test_client_ip_ignores_forwarded_header_unless_trusted(rf, settings):
     from workflows.http import client_ip
 
     request = rf.get("/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.1.1.1")
-    settings.TRUST_X_FORWARDED_FOR = False
+    settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(request) == "10.1.1.1"
-    settings.TRUST_X_FORWARDED_FOR = True
+    # issue 8 (F7): the address N trusted hops from the right, never the leftmost
+    settings.TRUSTED_PROXY_COUNT = 2
     assert client_ip(request) == "203.0.113.9"
