@@ -44,7 +44,7 @@ p.add_argument("--timeout", type=float, default=600)
 ARGS = p.parse_args()
 
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-from bench_env import local_run_defaults  # noqa: E402
+from bench_env import bench_database, local_run_defaults  # noqa: E402
 
 local_run_defaults()
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
@@ -52,32 +52,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 if not os.environ["CELERY_BROKER_URL"].startswith("redis://"):
     sys.exit("delivery_bench needs a Redis broker (CELERY_BROKER_URL=redis://…)")
 
-
-def ensure_database(url: str) -> str:
-    import environ
-    import psycopg
-    from psycopg import sql
-
-    cfg = environ.Env.db_url_config(url)
-    if cfg["ENGINE"] != "django.db.backends.postgresql":
-        sys.exit("delivery_bench needs PostgreSQL")
-    if "bench" not in cfg["NAME"]:
-        sys.exit(f"refusing to truncate tables of {cfg['NAME']!r}: its name has no 'bench'")
-    params = {
-        "dbname": "postgres",
-        "user": cfg.get("USER") or None,
-        "password": cfg.get("PASSWORD") or None,
-        "host": cfg.get("HOST") or None,
-        "port": cfg.get("PORT") or None,
-    }
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
-        exists = "SELECT 1 FROM pg_database WHERE datname = %s"
-        if not conn.execute(exists, [cfg["NAME"]]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
-    return cfg["NAME"]
-
-
-DB_NAME = ensure_database(os.environ["DATABASE_URL"])
+DB_NAME = bench_database("delivery_bench")
 
 import django  # noqa: E402
 

@@ -59,44 +59,14 @@ def parse_args() -> argparse.Namespace:
 
 ARGS = parse_args()
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-from bench_env import local_run_defaults  # noqa: E402
+from bench_env import bench_database, local_run_defaults  # noqa: E402
 
 local_run_defaults()
 os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-
-def _db_config(url: str) -> dict:
-    import environ
-
-    return environ.Env.db_url_config(url)
-
-
-def create_database_if_missing(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    cfg = _db_config(url)
-    if cfg["ENGINE"] != "django.db.backends.postgresql":
-        sys.exit(f"lookup_bench needs PostgreSQL; DATABASE_URL is {cfg['ENGINE']}")
-    params = {
-        "dbname": "postgres",
-        "user": cfg.get("USER") or None,
-        "password": cfg.get("PASSWORD") or None,
-        "host": cfg.get("HOST") or None,
-        "port": cfg.get("PORT") or None,
-    }
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
-        if not exists.fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
-
-
-_name = _db_config(os.environ["DATABASE_URL"])["NAME"]
-if "bench" not in _name and not ARGS.allow_any_db:
-    sys.exit(f"refusing to file benchmark dossiers into {_name!r}; use a '…bench…' database")
-create_database_if_missing(os.environ["DATABASE_URL"])
+bench_database("lookup_bench", allow_any=ARGS.allow_any_db)
 
 import django  # noqa: E402
 
