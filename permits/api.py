@@ -158,22 +158,27 @@ class DossierViewSet(
     permission_classes = [permissions.IsAuthenticated, StaffOnlyActions]
     filterset_fields = ["status", "kind"]
 
-    def get_queryset(self):
+    def _visible(self):
+        """The dossiers this user may see: staff all of them, an applicant their own."""
         qs = Dossier.objects.select_related("check_clock", "result_clock")
         if getattr(self, "swagger_fake_view", False):
             return qs
-        user = self.request.user
-        if not is_staff_member(user):
-            qs = qs.filter(applicant=user)
-        if self.action != "list":
-            qs = qs.select_related(
+        if not is_staff_member(self.request.user):
+            qs = qs.filter(applicant=self.request.user)
+        return qs
+
+    def _detail_queryset(self):
+        return (
+            self._visible()
+            .select_related(
                 "procedure_version",
                 "parent",
                 "previous_permit",
                 "applicant",
                 "received_by",
                 "specialist",
-            ).prefetch_related(
+            )
+            .prefetch_related(
                 "devices",
                 "documents",
                 "supplements",
@@ -183,7 +188,12 @@ class DossierViewSet(
                     queryset=Dossier.objects.only("id", "code", "parent"),
                 ),
             )
-        return qs
+        )
+
+    def get_queryset(self):
+        # an action finds the dossier only to hand it to its service, which locks and
+        # reads it again: the detail's joins and prefetches are for the answer alone
+        return self._detail_queryset() if self.action == "retrieve" else self._visible()
 
     def get_serializer_class(self):
         return DossierListSerializer if self.action == "list" else DossierDetailSerializer
@@ -195,7 +205,7 @@ class DossierViewSet(
 
     def _detail(self, dossier: Dossier, http_status: int = status.HTTP_200_OK) -> Response:
         """The dossier as it is now, read again after the service committed."""
-        fresh = self.get_queryset().get(pk=dossier.pk)
+        fresh = self._detail_queryset().get(pk=dossier.pk)
         return Response(self.get_serializer(fresh).data, status=http_status)
 
     def _input(self, serializer_class, request) -> dict:
