@@ -30,8 +30,6 @@ import multiprocessing as mp
 import os
 import re
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -59,7 +57,13 @@ def parse_args() -> argparse.Namespace:
 
 ARGS = parse_args()
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-from bench_env import bench_database, local_run_defaults  # noqa: E402
+from bench_env import (  # noqa: E402
+    bench_database,
+    free_port,
+    local_run_defaults,
+    start_gunicorn,
+    stop_gunicorn,
+)
 
 local_run_defaults()
 os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
@@ -133,59 +137,12 @@ def dossiers(n: int) -> list[tuple[str, str]]:
 
 
 # --- gunicorn ----------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(port: int, access_log: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LOOKUP_RATE_LIMIT": "1000000000",  # lifted for the run
-        "LOG_LEVEL": "WARNING",
-    }
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-            "--access-logfile",
-            access_log,
-            "--access-logformat",
-            "%(m)s %(U)s %(s)s %(D)s",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
+def start_lookup_server(port: int, access_log: str) -> subprocess.Popen:
+    return start_gunicorn(
+        port,
+        env={"LOOKUP_RATE_LIMIT": "1000000000"},  # lifted for the run
+        args=("--access-logfile", access_log, "--access-logformat", "%(m)s %(U)s %(s)s %(D)s"),
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/healthz")
-            if c.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    stop(proc)
-    sys.exit("gunicorn did not answer /healthz within 30 s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 # --- the client ----------------------------------------------------------------------------
@@ -275,7 +232,7 @@ def main() -> None:
     fd, log = tempfile.mkstemp(prefix="motcua-lookup-", suffix=".log")
     os.close(fd)
     port = free_port()
-    proc = start_gunicorn(port, log)
+    proc = start_lookup_server(port, log)
     best: dict[str, dict] = {}
     try:
         for kind in ("healthz", "api", "page"):  # warm-up: imports, templates, plans
@@ -299,7 +256,7 @@ def main() -> None:
                 if kind not in best or row["rate"] > best[kind]["rate"]:
                     best[kind] = row
     finally:
-        stop(proc)
+        stop_gunicorn(proc)
         os.unlink(log)
     labels = {
         "healthz": "GET /healthz",

@@ -33,10 +33,7 @@ import json
 import multiprocessing as mp
 import os
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,7 +57,13 @@ def parse_args() -> argparse.Namespace:
 
 ARGS = parse_args()
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-from bench_env import bench_database, local_run_defaults  # noqa: E402
+from bench_env import (  # noqa: E402
+    bench_database,
+    free_port,
+    local_run_defaults,
+    start_gunicorn,
+    stop_gunicorn,
+)
 
 local_run_defaults()
 os.environ["CELERY_BROKER_URL"] = "memory://localhost/"  # never a real broker
@@ -302,58 +305,6 @@ def run(kind: str, pks: list[int], p: dict, procs: int) -> dict:
 
 
 # --- through the REST API under gunicorn ------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(port: int, workers: int = 2) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/healthz")
-            if c.getresponse().status == 200:
-                c.close()
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    stop_gunicorn(proc)
-    sys.exit("gunicorn did not answer /healthz within 30 s")
-
-
-def stop_gunicorn(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 def session_cookie(u: User) -> str:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
