@@ -280,6 +280,19 @@ def _worker(kind: str, chunk: list[int], p_ids: dict, barrier, out) -> None:
     connections.close_all()
 
 
+def _summary(results: list) -> dict:
+    """Rate and latency over the workers' (start, end, per-transition times) results."""
+    start = min(r[0] for r in results)
+    end = max(r[1] for r in results)
+    times = sorted(t for r in results for t in r[2])
+    return {
+        "rate": len(times) / (end - start),
+        "p50": statistics.median(times) * 1e3,
+        "p99": times[int(0.99 * (len(times) - 1))] * 1e3,
+        "n": len(times),
+    }
+
+
 def run(kind: str, pks: list[int], p: dict, procs: int) -> dict:
     ctx = mp.get_context("fork")
     barrier = ctx.Barrier(procs)
@@ -293,15 +306,7 @@ def run(kind: str, pks: list[int], p: dict, procs: int) -> dict:
     results = [out.get() for _ in workers]
     for w in workers:
         w.join()
-    start = min(r[0] for r in results)
-    end = max(r[1] for r in results)
-    times = sorted(t for r in results for t in r[2])
-    return {
-        "rate": len(times) / (end - start),
-        "p50": statistics.median(times) * 1e3,
-        "p99": times[int(0.99 * (len(times) - 1))] * 1e3,
-        "n": len(times),
-    }
+    return _summary(results)
 
 
 # --- through the REST API under gunicorn ------------------------------------------------------
@@ -387,16 +392,7 @@ def run_http(port: int, pks: list[int], p: dict, clients: int = 2) -> dict:
     results = [out.get() for _ in workers]
     for w in workers:
         w.join()
-    start = min(r[0] for r in results)
-    end = max(r[1] for r in results)
-    times = sorted(t for r in results for t in r[2])
-    return {
-        "rate": len(times) / (end - start),
-        "p50": statistics.median(times) * 1e3,
-        "p99": times[int(0.99 * (len(times) - 1))] * 1e3,
-        "n": len(times),
-        "errors": sum(r[3] for r in results),
-    }
+    return {**_summary(results), "errors": sum(r[3] for r in results)}
 
 
 # --- main --------------------------------------------------------------------------------------

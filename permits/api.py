@@ -17,11 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from workflows.errors import ActionForbidden, DomainError, TransitionRefused
 from workflows.http import client_ip
 from workflows.roles import is_staff_member
 
@@ -87,31 +86,6 @@ def _errors(*codes: int) -> dict:
     return {code: table[code] for code in codes}
 
 
-# --- errors ---------------------------------------------------------------------------
-class DomainErrorsMixin:
-    """Answers a service's refusal with its message and code; adds `code` to DRF's own
-    errors so every refusal has the same shape."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DomainError):
-            if isinstance(exc, ActionForbidden):
-                http_status = status.HTTP_403_FORBIDDEN
-            elif isinstance(exc, TransitionRefused):
-                http_status = status.HTTP_409_CONFLICT
-            else:
-                http_status = status.HTTP_400_BAD_REQUEST
-            response = Response({"detail": str(exc), "code": exc.code}, status=http_status)
-            response.exception = True
-            return response
-        response = super().handle_exception(exc)
-        data = getattr(response, "data", None)
-        if isinstance(data, dict) and set(data) == {"detail"}:
-            data["code"] = getattr(data["detail"], "code", None) or (
-                exc.default_code if isinstance(exc, APIException) else "error"
-            )
-        return response
-
-
 class StaffOnlyActions(permissions.BasePermission):
     """The department's steps are for staff; checked on the object, after the dossier
     was found among those the user may see (someone else's dossier stays a 404)."""
@@ -146,7 +120,6 @@ class StaffOnlyActions(permissions.BasePermission):
     ),
 )
 class DossierViewSet(
-    DomainErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -492,7 +465,7 @@ class DossierViewSet(
     ),
     retrieve=extend_schema(tags=[TAG], summary=_("Một phiếu xin lỗi và hẹn lại")),
 )
-class ApologyViewSet(DomainErrorsMixin, viewsets.ReadOnlyModelViewSet):
+class ApologyViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = ApologySlip.objects.all()
     serializer_class = ApologySlipSerializer
     permission_classes = [permissions.IsAuthenticated, StaffOnlyActions]
@@ -539,7 +512,7 @@ class ApologyViewSet(DomainErrorsMixin, viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(tags=[TAG], summary=_("Một giấy phép, chứng chỉ đã cấp")),
 )
-class PermitRegisterViewSet(DomainErrorsMixin, viewsets.ReadOnlyModelViewSet):
+class PermitRegisterViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Permit.objects.all()
     serializer_class = PermitRegisterSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -562,7 +535,7 @@ class PermitRegisterViewSet(DomainErrorsMixin, viewsets.ReadOnlyModelViewSet):
 
 
 # --- public lookup --------------------------------------------------------------------
-class DossierLookupViewSet(DomainErrorsMixin, viewsets.ViewSet):
+class DossierLookupViewSet(viewsets.ViewSet):
     """Public status lookup by dossier code and the key printed on the receipt (the
     same selector and per-address limit as the public page, `permits.lookup`)."""
 
