@@ -607,12 +607,12 @@ def conflict_reasons(
             reasons.append(_("Là chủ nhiệm của “%(t)s”.") % {"t": title})
         elif name and name in participants:
             reasons.append(_("Là thành viên tham gia thực hiện “%(t)s”.") % {"t": title})
-        if organisation and host and organisation == host:
-            if not (rule.host_staff_member_only and role == MEMBER):
-                reasons.append(
-                    _("Thuộc tổ chức chủ trì “%(t)s” (%(org)s).")
-                    % {"t": title, "org": s.get("host_organisation", "")}
-                )
+        member_only = rule.host_staff_member_only and role == MEMBER
+        if organisation and host and organisation == host and not member_only:
+            reasons.append(
+                _("Thuộc tổ chức chủ trì “%(t)s” (%(org)s).")
+                % {"t": title, "org": s.get("host_organisation", "")}
+            )
         kin = relatives & ({pi} | participants)
         if kin:
             reasons.append(
