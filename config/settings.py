@@ -361,6 +361,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PermitDossierStatusEnum": "permits.models.Status",
         "PermitDossierKindEnum": "permits.models.DossierKind",
+        "CouncilStatusEnum": "tasks_lifecycle.models.Status",
     },
 }
 

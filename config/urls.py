@@ -11,6 +11,7 @@ import workflows.api_errors  # noqa: F401  (the schema extensions of the API's a
 from notifications.api import NotificationViewSet
 from notifications.views import InboxView, MarkReadView
 from permits import api as permits_api
+from tasks_lifecycle import api as councils_api
 from workflows import registry
 from workflows.api import DeadlineViewSet
 from workflows.roles import is_staff_member
@@ -46,6 +47,7 @@ router = DefaultRouter()
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("notifications", NotificationViewSet, basename="notification")
 permits_api.register(router)
+councils_api.register(router)
 
 urlpatterns = [
     path("", home, name="home"),  # the front door: login, inbox or "my dossiers"

@@ -1,7 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _install_catalogue(sender, **kwargs) -> None:
+    from .catalogue import catalogue_install
+
+    catalogue_install()
 
 
 class TasksLifecycleConfig(AppConfig):
     name = "tasks_lifecycle"
     verbose_name = _("Nhiệm vụ khoa học và công nghệ")
+
+    def ready(self) -> None:
+        # the council kinds are data every installation needs, not only the demo
+        post_migrate.connect(
+            _install_catalogue, sender=self, dispatch_uid="tasks-lifecycle-catalogue"
+        )
