@@ -281,7 +281,13 @@ class ExpertViewSet(
 
 
 def _detail(view, council: Council, status_code: int = 200) -> Response:
-    council = view.get_queryset().get(pk=council.pk)
+    """The council after the action, as the actor now sees it (a member who has just
+    withdrawn sees only its code and status)."""
+    found = view.get_queryset().filter(pk=council.pk).first()
+    if found is None:
+        fresh = Council.objects.select_related("kind").get(pk=council.pk)
+        return Response(CouncilListSerializer(fresh).data, status=status_code)
+    council = found
     return Response(
         CouncilDetailSerializer(council, context=view.get_serializer_context()).data,
         status=status_code,

