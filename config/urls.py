@@ -64,6 +64,7 @@ urlpatterns = [
     path("thong-bao/<int:pk>/da-doc/", MarkReadView.as_view(), name="notification-read"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("permits.urls")),
+    path("", include("tasks_lifecycle.urls")),
     path("", _site().urls),
 ]
 

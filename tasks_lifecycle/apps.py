@@ -18,3 +18,9 @@ class TasksLifecycleConfig(AppConfig):
         post_migrate.connect(
             _install_catalogue, sender=self, dispatch_uid="tasks-lifecycle-catalogue"
         )
+        from workflows import registry
+
+        from . import demo, staff_app
+
+        registry.demo_seeders.append(demo.seed_councils)
+        registry.site_applications.append(staff_app.CouncilsStaffApp())
