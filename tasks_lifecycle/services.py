@@ -554,11 +554,7 @@ def council_paper_open(*, paper: Paper, actor) -> Paper:
     return paper
 
 
-@_acting("member")
-def council_review_submit(
-    *, council: Council, actor, membership: Membership, subject: CouncilSubject, text: str,
-    questions: str = "",
-) -> Review:  # fmt: skip
+def _review_store(council, membership, subject, text, questions, actor) -> Review:
     _require(council, Status.PAPERS_SENT, action=_("gửi phiếu nhận xét"))
     if membership.declared_at is None:
         raise CouncilRefused(
@@ -574,23 +570,60 @@ def council_review_submit(
         defaults={"text": text.strip(), "questions": questions.strip()},
     )
     if not created:
-        raise CouncilRefused(_("Bạn đã gửi nhận xét cho đối tượng này."), code="review_exists")
+        raise CouncilRefused(_("Đã có phiếu nhận xét cho đối tượng này."), code="review_exists")
     # the member's rows close when they have reviewed every subject they owe
     owed = council.subjects.count() if council.kind.reviews_lead_working_days else 1
     if Review.objects.filter(membership=membership).count() >= owed:
-        from workflows.ledger import deadline_close
-        from workflows.models import Deadline
-
-        for row in Deadline.objects.filter(
-            content_type__app_label="tasks_lifecycle",
-            content_type__model="council",
-            object_id=str(council.pk),
-            title__in=_review_titles(council, membership),
-            state=Deadline.State.OPEN,
-        ):
-            deadline_close(deadline=row)
+        _close_review_rows(council, membership)
     _note(council, actor, "review_submit", data={"subject": subject.pk})
     return review
+
+
+def _close_review_rows(council: Council, membership: Membership) -> None:
+    from workflows.ledger import deadline_close
+    from workflows.models import Deadline
+
+    for row in Deadline.objects.filter(
+        content_type__app_label="tasks_lifecycle",
+        content_type__model="council",
+        object_id=str(council.pk),
+        title__in=_review_titles(council, membership),
+        state=Deadline.State.OPEN,
+    ):
+        deadline_close(deadline=row)
+
+
+@_acting("member")
+def council_review_submit(
+    *, council: Council, actor, membership: Membership, subject: CouncilSubject, text: str,
+    questions: str = "",
+) -> Review:  # fmt: skip
+    """A member sends their written review online."""
+    return _review_store(council, membership, subject, text, questions, actor)
+
+
+@_acting("secretary")
+def council_review_record(
+    *, council: Council, actor, membership: Membership, subject: CouncilSubject, text: str,
+    questions: str = "",
+) -> Review:  # fmt: skip
+    """The secretary records a written review received on paper or by e-mail."""
+    if membership.council_id != council.pk or membership.removed_at is not None:
+        raise CouncilRefused(_("Thành viên không thuộc hội đồng này."), code="not_a_member")
+    return _review_store(council, membership, subject, text, questions, actor)
+
+
+@_acting("secretary")
+def council_declaration_record(*, council: Council, actor, membership: Membership) -> Membership:
+    """The secretary records a no-conflict declaration signed on paper."""
+    _require(council, *PRE_MEETING, action=_("ghi nhận cam kết"))
+    if membership.council_id != council.pk or membership.removed_at is not None:
+        raise CouncilRefused(_("Thành viên không thuộc hội đồng này."), code="not_a_member")
+    if membership.declared_at is None:
+        membership.declared_at = timezone.now()
+        membership.save(update_fields=["declared_at"])
+        _note(council, actor, "declaration_record", data={"membership": membership.pk})
+    return membership
 
 
 def reviews_missing(council: Council) -> list[tuple[Membership, CouncilSubject]]:
@@ -1088,6 +1121,7 @@ def council_tally_confirm(*, council: Council, actor, membership: Membership) ->
 def council_tally_confirm_paper(*, council: Council, actor, membership: Membership) -> Tally:
     """The secretary records a board member's signature on the paper record."""
     _require(council, Status.TALLIED, action=_("xác nhận kết quả kiểm phiếu"))
+    membership = Membership.objects.select_related("expert").get(pk=membership.pk)
     if membership.council_id != council.pk or not membership.on_board:
         raise CouncilRefused(_("Chỉ thành viên ban kiểm phiếu xác nhận."), code="not_on_board")
     return _confirm(council, _latest_tally(council), membership, actor)
