@@ -528,10 +528,12 @@ def council_member_declare(
             membership.declared_at = timezone.now()
             membership.save(update_fields=["declared_at"])
             _note(council, actor, "declare_no_conflict", data={"membership": membership.pk})
+            _flow_sync(council)
         return membership
     if not reason.strip():
         raise CouncilRefused(_("Nêu rõ xung đột lợi ích."), code="reason_required")
-    _withdraw(council, membership, actor, reason.strip())
+    council = _withdraw(council, membership, actor, reason.strip())
+    _flow_sync(council)
     return membership
 
 
@@ -576,6 +578,7 @@ def _review_store(council, membership, subject, text, questions, actor) -> Revie
     if Review.objects.filter(membership=membership).count() >= owed:
         _close_review_rows(council, membership)
     _note(council, actor, "review_submit", data={"subject": subject.pk})
+    _flow_sync(council)
     return review
 
 
@@ -623,6 +626,7 @@ def council_declaration_record(*, council: Council, actor, membership: Membershi
         membership.declared_at = timezone.now()
         membership.save(update_fields=["declared_at"])
         _note(council, actor, "declaration_record", data={"membership": membership.pk})
+        _flow_sync(council)
     return membership
 
 
@@ -856,6 +860,7 @@ def _ballot_store(council, membership, subject, values, actor, channel, invalid_
         ) from exc
     # the ballot's content is not in the audit trail: nobody else may read it yet
     _note(council, actor, "ballot", data={"membership": membership.pk, "subject": subject.pk})
+    _flow_sync(council)
     return ballot
 
 
@@ -1098,6 +1103,7 @@ def _confirm(council: Council, tally: Tally, membership: Membership, actor) -> T
         tally.confirmed_at = timezone.now()
     tally.save(update_fields=["confirmations", "confirmed_at"])
     _note(council, actor, "tally_confirm", data={"tally": tally.pk, "membership": membership.pk})
+    _flow_sync(council)
     return tally
 
 
