@@ -30,11 +30,13 @@ def councils_of_secretary(user) -> QuerySet[Council]:
 
 
 def with_next_due(qs: QuerySet[Council]) -> QuerySet[Council]:
-    """Each council with its next open ledger row (title and due date), in the same query."""
+    """Each council with the next open ledger row its secretary owes or watches (title and
+    due date), in the same query."""
     ct = ContentType.objects.get_for_model(Council)
     rows = Deadline.objects.filter(
         content_type=ct,
         object_id=Cast(OuterRef("pk"), CharField()),
+        owner_user=OuterRef("secretary"),
         state=Deadline.State.OPEN,
     ).order_by("due_date", "id")
     return qs.annotate(

@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -46,6 +47,27 @@ from .models import (
 )
 
 PAGE_SIZE = 20
+AUDIT_LABELS = {
+    "create": _lazy("Lập hội đồng"),
+    "member_add": _lazy("Thêm thành viên"),
+    "member_remove": _lazy("Rút thành viên"),
+    "member_conflict": _lazy("Thành viên kê khai xung đột lợi ích, rút khỏi hội đồng"),
+    "constitute": _lazy("Thành lập hội đồng"),
+    "reopen": _lazy("Bổ sung thành viên"),
+    "paper_upload": _lazy("Tải lên tài liệu"),
+    "dispatch_papers": _lazy("Gửi tài liệu"),
+    "declare_no_conflict": _lazy("Ký cam kết không xung đột lợi ích"),
+    "declaration_record": _lazy("Ghi nhận cam kết (bản giấy)"),
+    "review_submit": _lazy("Gửi phiếu nhận xét"),
+    "open_meeting": _lazy("Điểm danh, khai mạc phiên họp"),
+    "suspend_meeting": _lazy("Dừng phiên họp"),
+    "board_elect": _lazy("Bầu ban kiểm phiếu"),
+    "ballot": _lazy("Nhận phiếu đánh giá"),
+    "tally": _lazy("Kiểm phiếu"),
+    "tally_confirm": _lazy("Ban kiểm phiếu xác nhận"),
+    "publish": _lazy("Công bố kết quả"),
+    "close": _lazy("Gửi kết luận"),
+}
 TONES = {
     Status.SETUP: "new",
     Status.CONSTITUTED: "active",
@@ -202,6 +224,7 @@ def council_context(council: Council, user) -> dict:
         "attendance": attendance,
         "tallies": tallies,
         "tally": tallies[0] if tallies else None,
+        "confirmed_ids": {c["membership"] for c in tallies[0].confirmations} if tallies else set(),
         "sealed": sealed,
         "ballots": ballots,
         "ballot_count": Ballot.objects.filter(council=council, void=False).count(),
@@ -210,7 +233,10 @@ def council_context(council: Council, user) -> dict:
         "rule": council.kind.rule(),
         "roles": Membership.MemberRole.choices,
         "manages": access.manages(user, council) or user.pk == council.secretary_id,
-        "audit": audit_trail(council).select_related("actor"),
+        "audit": [
+            (a, AUDIT_LABELS.get(a.action, a.action))
+            for a in audit_trail(council).select_related("actor")
+        ],
         "kind_form": council.kind.ballot_form,
     }
 
