@@ -31,6 +31,7 @@ LADDER = [
     ("review_due", "reminder", 0, DayUnit.WORKING, "owner", "deadline_due_today"),
     ("review_watch", "reminder", -1, DayUnit.WORKING, "owner", "deadline_reminder"),
     ("review_watch", "escalation", 1, DayUnit.WORKING, "division_head", "deadline_overdue"),
+    ("questions_due", "reminder", -1, DayUnit.WORKING, "owner", "deadline_reminder"),
     ("meeting_due", "reminder", -2, DayUnit.WORKING, "owner", "deadline_reminder"),
     ("meeting_due", "escalation", 1, DayUnit.WORKING, "division_head", "deadline_overdue"),
     ("conclusions_due", "reminder", 0, DayUnit.WORKING, "owner", "deadline_due_today"),

@@ -50,6 +50,7 @@ from .models import (
 STAFF_CHANNELS = ["in_app", "email"]
 BOARD_SIZE = 3  # TT 20/2023 Art 11(5)(đ); TT 11/2014 Art 10(5)(c)
 PRE_MEETING = (Status.SETUP, Status.CONSTITUTED, Status.PAPERS_SENT)
+PRE_MEETING_ROWS = ("papers_due", "meeting_due", "questions_due", "review_due", "review_watch")
 INSPECTION_OUTCOMES = {
     "on_track": "Đúng tiến độ",
     "adjust": "Cần điều chỉnh",
@@ -429,6 +430,9 @@ def council_constitute(
         papers_due = rules.papers_due_on(case.meeting_on, rule, add_working_days=add_working_days)
         _open(case, "papers_due", papers_due, _("Gửi tài liệu họp"), case.secretary)
         _open(case, "meeting_due", case.meeting_on, _("Tổ chức phiên họp"), case.secretary)
+        if rule.questions_lead_working_days:  # TT 20/2023 Art 10(3)(c)
+            due = add_working_days(case.meeting_on, -rule.questions_lead_working_days)
+            _open(case, "questions_due", due, _("Nhận câu hỏi của thành viên"), case.secretary)
         _open_review_rows(case, _reviewers_due(case))
 
     return _perform(council, "constitute", actor, effects=effects)
@@ -504,7 +508,7 @@ def _withdraw(council: Council, membership: Membership, actor, reason: str) -> C
                 note=" ".join(problems),
                 effects=lambda case, *_s: deadlines_close_open(
                     case=case,
-                    cancel_kinds=["papers_due", "meeting_due", "review_due", "review_watch"],
+                    cancel_kinds=[*PRE_MEETING_ROWS],
                 ),
             )
     elif council.status == Status.IN_SESSION:
@@ -724,7 +728,9 @@ def council_attendance_record(
         case_set(case, vice_chair_authorised=vice_chair_authorised)
         attendance = _snapshot(case, rows, vice_chair_authorised, actor)
         deadlines_close_open(
-            case=case, kinds=["meeting_due"], cancel_kinds=["review_due", "review_watch"]
+            case=case,
+            kinds=["meeting_due", "questions_due"],
+            cancel_kinds=["review_due", "review_watch"],
         )
 
     _perform(council, "open_meeting", actor, effects=effects)

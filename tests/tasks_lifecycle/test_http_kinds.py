@@ -134,6 +134,9 @@ def test_selection_council_with_an_invalid_ballot_and_host_bonus(people, pool):
         assert Deadline.objects.get(object_id=str(council["id"]), kind="papers_due").due_date == (
             date(2024, 4, 10)  # 7 working days before 22/04, Hùng Kings' day 18/04 off
         )
+        # members' questions 5 working days before (TT 20/2023 Art 10(3)(c))
+        questions = Deadline.objects.get(object_id=str(council["id"]), kind="questions_due")
+        assert questions.due_date == date(2024, 4, 12)
     with on(date(2024, 4, 22)):
         council = _board(sec, council)
         a, b = (s["id"] for s in council["subjects"])
