@@ -54,7 +54,7 @@ def q1_history() -> dict:
          d.state, d.due_date.isoformat(), d.closed_on.isoformat())
         if d.closed_on and d.closed_on <= Q1_END
         else (d.dossier_code, d.kind, d.opened_at.astimezone(VN).date().isoformat(), "open")
-        for d in Deadline.objects.filter(opened_at__lte=end)
+        for d in Deadline.objects.filter(procedure_code__startswith="bx-", opened_at__lte=end)
     )  # fmt: skip
     history = {
         "received": sorted((d.code, d.kind) for d in dossiers),
