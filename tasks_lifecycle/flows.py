@@ -121,11 +121,24 @@ def _member_user(activation):
     return m.expert.user
 
 
-class _CouncilNodes:
+class _CouncilFlowBase:
+    """What every council flow shares: the process, the lock, the inbox line, and who
+    sees the tasks."""
+
     process_class = CouncilProcess
     lock_impl = lock.select_for_update_lock
     process_summary_template = SUMMARY
 
+    def has_view_permission(self, user, obj=None) -> bool:
+        """Council staff and members see their council tasks (the inbox lists only the
+        tasks assigned to them)."""
+        return is_staff_member(user)
+
+    def has_manage_permission(self, user, obj=None) -> bool:
+        return False
+
+
+class _CouncilNodes(_CouncilFlowBase):
     start = StartHandle(this.start_process).Next(this.route)
     route = (
         flow.Switch()
@@ -140,14 +153,6 @@ class _CouncilNodes:
         .Next(this.route)
     )
     end = End().Annotation(title=_("Kết thúc"))
-
-    def has_view_permission(self, user, obj=None) -> bool:
-        """Council staff and members see their council tasks (the inbox lists only the
-        tasks assigned to them)."""
-        return is_staff_member(user)
-
-    def has_manage_permission(self, user, obj=None) -> bool:
-        return False
 
     def start_process(self, activation, council: Council):
         activation.process.artifact = council
@@ -180,13 +185,10 @@ KIND_FLOWS = {
 globals().update({f.__name__: f for f in KIND_FLOWS.values()})
 
 
-class MemberTaskFlow(flow.Flow):
+class MemberTaskFlow(_CouncilFlowBase, flow.Flow):
     """One member's task at one stage of a council."""
 
-    process_class = CouncilProcess
-    lock_impl = lock.select_for_update_lock
     process_title = _("Việc của thành viên hội đồng")
-    process_summary_template = SUMMARY
 
     start = StartHandle(this.start_process).Next(this.member_step)
     member_step = (
@@ -196,14 +198,6 @@ class MemberTaskFlow(flow.Flow):
         .Next(this.end)
     )
     end = End().Annotation(title=_("Kết thúc"))
-
-    def has_view_permission(self, user, obj=None) -> bool:
-        """Council staff and members see their council tasks (the inbox lists only the
-        tasks assigned to them)."""
-        return is_staff_member(user)
-
-    def has_manage_permission(self, user, obj=None) -> bool:
-        return False
 
     def start_process(self, activation, council: Council, membership: Membership, stage: str):
         activation.process.artifact = council

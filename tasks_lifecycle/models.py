@@ -275,7 +275,7 @@ class Council(FSMModelMixin, models.Model):
 
     @transition(
         field=status,
-        source=[Status.CONSTITUTED, Status.PAPERS_SENT],
+        source=[Status.CONSTITUTED, Status.PAPERS_SENT, Status.IN_SESSION],
         target=Status.SETUP,
         permission=_member_or_secretary,
         custom={"label": _("Bổ sung thành viên")},

@@ -497,27 +497,37 @@ def _withdraw(council: Council, membership: Membership, actor, reason: str) -> C
     membership.removed_reason = reason
     membership.save(update_fields=["removed_at", "removed_reason"])
     Ballot.objects.filter(membership=membership, void=False).update(void=True)
+    _close_review_rows(council, membership, cancel=True)
     _note(council, actor, "member_conflict", data={"membership": membership.pk}, note=reason)
-    if council.status in (Status.CONSTITUTED, Status.PAPERS_SENT):
-        problems = composition_of(council)
-        if problems:
-            return _perform(
-                council,
-                "reopen",
-                actor,
-                note=" ".join(problems),
-                effects=lambda case, *_s: deadlines_close_open(
-                    case=case,
-                    cancel_kinds=[*PRE_MEETING_ROWS],
-                ),
-            )
-    elif council.status == Status.IN_SESSION:
+    composition = composition_of(council)
+    if council.status == Status.IN_SESSION:
         attendance = council.attendances.order_by("-id").first()
         rows = [dict(r) for r in attendance.rows if r["membership"] != membership.pk]
-        snapshot = _snapshot(council, rows, attendance.vice_chair_authorised, actor)
-        if not snapshot.quorum_met:
+        snapshot = _snapshot(
+            council, rows, attendance.vice_chair_authorised, actor, extra=composition
+        )
+        if not composition and not snapshot.quorum_met:
             return _perform(council, "suspend_meeting", actor, note=" ".join(snapshot.problems))
+    if composition and council.status in (
+        Status.CONSTITUTED,
+        Status.PAPERS_SENT,
+        Status.IN_SESSION,
+    ):
+        return _perform(
+            council,
+            "reopen",
+            actor,
+            note=" ".join(composition),
+            effects=_reopen_effects,
+        )
     return council
+
+
+def _reopen_effects(case: Council, *_states) -> None:
+    """Back to set-up: the dated rows of the meeting are cancelled (constituting again
+    opens them anew) and the ballots of an interrupted meeting are void."""
+    deadlines_close_open(case=case, cancel_kinds=[*PRE_MEETING_ROWS])
+    Ballot.objects.filter(council=case, void=False).update(void=True)
 
 
 @_acting("member")
@@ -586,8 +596,9 @@ def _review_store(council, membership, subject, text, questions, actor) -> Revie
     return review
 
 
-def _close_review_rows(council: Council, membership: Membership) -> None:
-    from workflows.ledger import deadline_close
+def _close_review_rows(council: Council, membership: Membership, *, cancel: bool = False) -> None:
+    """Close (met or missed) the rows of one member's review, or cancel them (they left)."""
+    from workflows.ledger import deadline_cancel, deadline_close
     from workflows.models import Deadline
 
     for row in Deadline.objects.filter(
@@ -597,7 +608,7 @@ def _close_review_rows(council: Council, membership: Membership) -> None:
         title__in=_review_titles(council, membership),
         state=Deadline.State.OPEN,
     ):
-        deadline_close(deadline=row)
+        (deadline_cancel if cancel else deadline_close)(deadline=row)
 
 
 @_acting("member")
@@ -652,7 +663,11 @@ def reviews_missing(council: Council) -> list[tuple[Membership, CouncilSubject]]
 
 
 # --- the meeting ----------------------------------------------------------------------------
-def _snapshot(council: Council, rows: list[dict], authorised: bool, actor) -> Attendance:
+def _snapshot(
+    council: Council, rows: list[dict], authorised: bool, actor, extra: Sequence[str] = ()
+) -> Attendance:
+    """The attendance as recorded now; `extra`: problems of the composition (a member
+    withdrew in session), recorded with the quorum's."""
     rule = council.kind.rule()
     problems = rules.quorum_problems(
         council.kind.code,
@@ -666,7 +681,7 @@ def _snapshot(council: Council, rows: list[dict], authorised: bool, actor) -> At
         rows=rows,
         vice_chair_authorised=authorised,
         quorum_met=not problems,
-        problems=problems,
+        problems=[*problems, *extra],
         recorded_by=actor,
     )
 

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from tasks_lifecycle import documents, services
 from tasks_lifecycle.models import Council, Expert, Membership, Status
 from tests.conftest import make_user
+from tests.tasks_lifecycle.conftest import PDF
 from tests.workflows.test_vietnamese import page_problems
 from workflows.models import Division
 from workflows.roles import Role
@@ -90,7 +91,7 @@ def test_secretary_runs_an_acceptance_council(chromium, live_server):
         _submit(page, "form-constitute")
         page.fill("#form-paper input[name=title]", "Báo cáo tổng hợp kết quả dự án")
         page.set_input_files("#form-paper input[name=file]", files=[{
-            "name": "bao-cao.pdf", "mimeType": "application/pdf", "buffer": _pdf()}])  # fmt: skip
+            "name": "bao-cao.pdf", "mimeType": "application/pdf", "buffer": PDF}])  # fmt: skip
         _submit(page, "form-paper")
         _submit(page, "form-dispatch")
         assert "Đã gửi tài liệu, chờ họp" in page.content()
@@ -148,13 +149,3 @@ def test_secretary_runs_an_acceptance_council(chromium, live_server):
     assert "BIÊN BẢN HỌP HỘI ĐỒNG" in text and "Xuất sắc" in text and "45/QĐ-SKHCN" in text
     assert documents.vote_count_pdf(council)
     assert not {url: p for url, p in problems.items() if p}
-
-
-def _pdf() -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()

@@ -136,3 +136,11 @@ def set_up(api, kind: str, pool, *, subjects=None, meeting_on="2024-03-20"):
             )
         )
     return council
+
+
+def constitute_and_dispatch(api, cid: int, *, dispatch: bool = True, day: str = "2024-03-01"):
+    """Constitute the council (decision 1/QĐ of `day`), upload a paper, dispatch it."""
+    ok(api.post(f"/api/councils/{cid}/constitute/",
+                {"decision_number": "1/QĐ", "decision_date": day}, format="json"))  # fmt: skip
+    ok(api.post(f"/api/councils/{cid}/papers/", {"title": "Hồ sơ", "file": pdf()}))
+    return ok(api.post(f"/api/councils/{cid}/dispatch/")) if dispatch else None

@@ -10,7 +10,7 @@ from tasks_lifecycle import services
 from tasks_lifecycle.models import Ballot, Council
 from workflows.errors import DomainError
 
-from .conftest import client_for, ok, on, pdf, set_up
+from .conftest import client_for, constitute_and_dispatch, on, set_up
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -43,14 +43,7 @@ def test_dispatch_twice_and_ballot_twice_at_once(people, pool):
     with on(date(2024, 3, 1)):
         council = set_up(sec, "acceptance", pool)
         cid = council["id"]
-        ok(
-            sec.post(
-                f"/api/councils/{cid}/constitute/",
-                {"decision_number": "1/QĐ", "decision_date": "2024-03-01"},
-                format="json",
-            )
-        )
-        ok(sec.post(f"/api/councils/{cid}/papers/", {"title": "Hồ sơ", "file": pdf()}))
+        constitute_and_dispatch(sec, cid, dispatch=False)
     c = Council.objects.get(pk=cid)
     secretary = people["secretary"]
     outcomes = race(*[lambda: services.council_papers_dispatch(council=c, actor=secretary)] * 2)

@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from tasks_lifecycle.models import Council, Expert, Status, Tally
+from tasks_lifecycle.models import Ballot, Council, Expert, Status, Tally
 from workflows.models import AuditEntry, Deadline
 
-from .conftest import SUBJECT, client_for, ok, on, pdf, set_up
+from .conftest import SUBJECT, client_for, constitute_and_dispatch, ok, on, pdf, set_up
 
 pytestmark = pytest.mark.django_db
 
@@ -304,15 +304,7 @@ def test_meeting_without_quorum_refused_and_nothing_changes(people, pool):
     with on(date(2024, 3, 1)):
         council = set_up(sec, "acceptance", pool)
         cid = council["id"]
-        ok(
-            sec.post(
-                f"/api/councils/{cid}/constitute/",
-                {"decision_number": "2/QĐ", "decision_date": "2024-03-01"},
-                format="json",
-            )
-        )
-        ok(sec.post(f"/api/councils/{cid}/papers/", {"title": "Hồ sơ", "file": pdf()}))
-        council = ok(sec.post(f"/api/councils/{cid}/dispatch/"))
+        council = constitute_and_dispatch(sec, cid)
     members = council["members"]
     with on(date(2024, 3, 20)):
         # reviews missing: TT 11/2014 Art 10(2)(a) refuses the meeting
@@ -438,3 +430,26 @@ def test_later_conflict_removes_the_member_and_rechecks_composition(people, pool
     assert not Deadline.objects.filter(object_id=str(cid), state="open").exists()
     # the member is gone: the council is no longer visible to them
     assert c.get(f"/api/councils/{cid}/").status_code == 404
+
+
+def test_conflict_declared_in_session_rechecks_the_quorum(people, pool):
+    sec = client_for(people["secretary"])
+    with on(date(2024, 3, 1)):
+        council = set_up(sec, "acceptance", pool)
+        council = _to_meeting(sec, council, pool, review_all=True)
+    cid = council["id"]
+    reviewer = next(m for m in council["members"] if m["role"] == "reviewer")
+    c = _member_client(council, reviewer["id"])
+    ok(
+        c.post(
+            f"/api/councils/{cid}/declare/",
+            {"no_conflict": False, "reason": "Đồng tác giả với chủ nhiệm."},
+            format="json",
+        )
+    )
+    council = ok(sec.get(f"/api/councils/{cid}/"))
+    # a reviewer gone: the composition lacks a reviewer, the meeting cannot go on and the
+    # council goes back to set-up for a replacement; the new snapshot says why
+    assert council["status"] == "setup"
+    assert "phản biện" in " ".join(council["attendance"]["problems"])
+    assert Ballot.objects.filter(council_id=cid, void=False).count() == 0

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from tasks_lifecycle.models import Expert
 
-from .conftest import client_for, ok, on, pdf, set_up
+from .conftest import client_for, constitute_and_dispatch, on, set_up
 
 pytestmark = pytest.mark.django_db
 ACTORS = ["secretary", "other_secretary", "member", "other_member", "staff", "applicant", "anon"]
@@ -22,15 +22,7 @@ def world(people, pool):
     with on(date(2024, 3, 1)):
         council = set_up(sec, "acceptance", pool[:9])
         cid = council["id"]
-        ok(
-            sec.post(
-                f"/api/councils/{cid}/constitute/",
-                {"decision_number": "1/QĐ", "decision_date": "2024-03-01"},
-                format="json",
-            )
-        )
-        ok(sec.post(f"/api/councils/{cid}/papers/", {"title": "Hồ sơ", "file": pdf()}))
-        council = ok(sec.post(f"/api/councils/{cid}/dispatch/"))
+        council = constitute_and_dispatch(sec, cid)
         other = set_up(sec, "budget_appraisal", pool[9:12] + pool[:2])
     users = {
         "secretary": people["secretary"],
