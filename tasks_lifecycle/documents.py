@@ -29,7 +29,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from workflows.errors import ActionForbidden, DomainError
 
-from . import access
+from . import access, rules
 from .models import Council, Status
 
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -176,12 +176,20 @@ def _attendance(council: Council, st) -> list:
 def _ballot_text(row: dict) -> str:
     if not row.get("paper_valid", True):
         return f"Không hợp lệ ({row.get('why', '')})"
-    v = row["values"]
+    return ballot_label(row["values"])
+
+
+def ballot_label(v: dict) -> str:
+    """A ballot's content as people read it."""
+    if v.get("invalid"):
+        return f"Không hợp lệ ({v.get('why', '')})"
     if "vote" in v:
         return VOTE_LABELS.get(v["vote"], v["vote"])
     if "contents" in v:
-        return ", ".join(
-            f"{k}: {'Đạt' if x == 'dat' else 'Không đạt'}" for k, x in v["contents"].items()
+        names = dict(rules.IDENTIFICATION_CONTENTS)
+        return "; ".join(
+            f"{names.get(k, k)}: {'Đạt' if x == 'dat' else 'Không đạt'}"
+            for k, x in v["contents"].items()
         )
     if "points" in v:
         return f"{sum(v['points'].values())} điểm"

@@ -211,6 +211,8 @@ def council_context(council: Council, user) -> dict:
             Ballot.objects.filter(council=council).select_related("membership__expert", "subject")
         )
     )
+    for b in ballots:
+        b.label = documents.ballot_label(b.values)
     deadlines = list(selectors.council_deadlines(council).order_by("due_date", "id"))
     return {
         "council": council,
