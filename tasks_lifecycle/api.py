@@ -206,6 +206,14 @@ class ReviewSerializer(serializers.Serializer):
     questions = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
+class ReviewRecordSerializer(ReviewSerializer):
+    membership = serializers.IntegerField()
+
+
+class MembershipRefSerializer(serializers.Serializer):
+    membership = serializers.IntegerField()
+
+
 class AttendanceSerializer(serializers.Serializer):
     present = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
     vice_chair_authorised = serializers.BooleanField(required=False, default=False)
@@ -444,6 +452,32 @@ class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         services.council_review_submit(
             council=council, actor=request.user, subject=_subject(council, data["subject"]),
             text=data["text"], questions=data.get("questions", ""),
+        )  # fmt: skip
+        return _detail(self, council)
+
+    @extend_schema(summary=_("Thư ký ghi nhận phiếu nhận xét nhận bằng giấy hoặc thư điện tử"),
+                   request=ReviewRecordSerializer, **ACTION)  # fmt: skip
+    @action(detail=True, methods=["post"], url_path="reviews/record")
+    def review_record(self, request, pk=None):
+        council = self.get_object()
+        data = _input(ReviewRecordSerializer, request)
+        services.council_review_record(
+            council=council, actor=request.user,
+            membership=_membership(council, data["membership"]),
+            subject=_subject(council, data["subject"]), text=data["text"],
+            questions=data.get("questions", ""),
+        )  # fmt: skip
+        return _detail(self, council)
+
+    @extend_schema(summary=_("Thư ký ghi nhận cam kết không xung đột lợi ích ký trên giấy"),
+                   request=MembershipRefSerializer, **ACTION)  # fmt: skip
+    @action(detail=True, methods=["post"], url_path="declarations/record")
+    def declaration_record(self, request, pk=None):
+        council = self.get_object()
+        data = _input(MembershipRefSerializer, request)
+        services.council_declaration_record(
+            council=council, actor=request.user,
+            membership=_membership(council, data["membership"]),
         )  # fmt: skip
         return _detail(self, council)
 

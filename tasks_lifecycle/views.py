@@ -281,6 +281,8 @@ class CouncilActionView(LoginRequiredMixin, View):
         "paper_upload": _("Đã tải lên tài liệu."),
         "dispatch": _("Đã gửi tài liệu cho các thành viên."),
         "attendance": _("Đã điểm danh: phiên họp đủ điều kiện."),
+        "declaration_record": _("Đã ghi nhận cam kết ký trên giấy."),
+        "review_record": _("Đã ghi nhận phiếu nhận xét."),
         "board": _("Đã bầu ban kiểm phiếu."),
         "ballot_enter": _("Đã nhập phiếu."),
         "tally": _("Đã kiểm phiếu."),
@@ -329,6 +331,16 @@ class CouncilActionView(LoginRequiredMixin, View):
             )
         elif action == "dispatch":
             services.council_papers_dispatch(council=council, actor=actor)
+        elif action == "declaration_record":
+            m = get_object_or_404(Membership, pk=p.get("membership") or 0, council=council)
+            services.council_declaration_record(council=council, actor=actor, membership=m)
+        elif action == "review_record":
+            m = get_object_or_404(Membership, pk=p.get("membership") or 0, council=council)
+            subject = get_object_or_404(CouncilSubject, pk=p.get("subject") or 0, council=council)
+            services.council_review_record(
+                council=council, actor=actor, membership=m, subject=subject,
+                text=p.get("text", ""),
+            )  # fmt: skip
         elif action == "attendance":
             present = dict.fromkeys(_ids(p.getlist("present")), True)
             services.council_attendance_record(

@@ -50,6 +50,7 @@ HIDDEN = {"other_member": 404, "staff": 404, "applicant": 404, "anon": 403}
 def endpoints(c):
     cid, sid = c["id"], c["subjects"][0]["id"]
     mid = c["members"][0]["id"]
+    mid2 = c["members"][1]["id"]  # not the member who acts below
     paper = c["papers"][0]["id"]
     secretary_only = {"secretary": None, "other_secretary": 403, "member": 403}
     return [
@@ -73,6 +74,18 @@ def endpoints(c):
         ),
         ("post", f"/api/councils/{cid}/constitute/", {}, {**secretary_only, "secretary": 409}),
         ("post", f"/api/councils/{cid}/dispatch/", None, {**secretary_only, "secretary": 409}),
+        (
+            "post",
+            f"/api/councils/{cid}/declarations/record/",
+            {"membership": mid2},
+            {**secretary_only, "secretary": 200},
+        ),
+        (
+            "post",
+            f"/api/councils/{cid}/reviews/record/",
+            {"membership": mid2, "subject": sid, "text": "Bản giấy."},
+            {**secretary_only, "secretary": 200},
+        ),
         (
             "post",
             f"/api/councils/{cid}/attendance/",
