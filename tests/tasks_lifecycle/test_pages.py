@@ -68,3 +68,24 @@ def test_pages_refuse_who_has_no_step(people, pool):
     anon = browser(None)
     assert anon.get("/hoi-dong/").status_code == 302
     assert ok(sec.get(f"/api/councils/{pk}/"))["code"]
+
+
+def test_workspace_costs_the_same_queries_for_3_or_30_councils(people, pool):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sec = client_for(people["secretary"])
+    page = browser(people["secretary"])
+
+    def count() -> int:
+        page.get("/hoi-dong/")
+        with CaptureQueriesContext(connection) as ctx:
+            assert page.get("/hoi-dong/").status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(3):
+        set_up(sec, "acceptance", pool[:2])
+    few = count()
+    for _ in range(27):
+        set_up(sec, "acceptance", pool[:2])
+    assert count() == few
