@@ -63,7 +63,7 @@ def endpoints(c):
         (
             "post",
             f"/api/councils/{cid}/members/",
-            {"expert": 1, "role": "member"},
+            {"expert": c["members"][0]["expert"], "role": "member"},
             {**secretary_only, "secretary": 409},
         ),
         (
