@@ -36,3 +36,17 @@ def audit_trail(case: Model) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(case), object_id=str(case.pk)
     ).select_related("actor")
+
+
+def audit_trail_list(case: Model) -> list[AuditEntry]:
+    """`list(audit_trail(case))`, its SQL compiled once per process."""
+    from .selectors import compiled_rows
+
+    ct = ContentType.objects.get_for_model(case)
+    return compiled_rows(
+        ("workflows.audit_trail", ct.pk),
+        lambda object_id: AuditEntry.objects.filter(
+            content_type_id=ct.pk, object_id=object_id
+        ).select_related("actor"),
+        str(case.pk),
+    )
