@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
 from .models import AuditEntry
+from .sql import insert
 
 
 def audit_record(
@@ -19,7 +20,7 @@ def audit_record(
     ip: str | None = None,
     data: dict | None = None,
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         content_type=ContentType.objects.get_for_model(case),
         object_id=str(case.pk),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -30,6 +31,8 @@ def audit_record(
         ip=ip or None,
         data=data or {},
     )
+    insert([entry])
+    return entry
 
 
 def audit_trail(case: Model) -> QuerySet[AuditEntry]:
