@@ -365,6 +365,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PermitDossierStatusEnum": "permits.models.Status",
         "PermitDossierKindEnum": "permits.models.DossierKind",
+        "PenaltyCaseStatusEnum": "penalties.models.Status",
     },
 }
 

@@ -435,7 +435,7 @@ def decision_sign(*, case: PenaltyCase, actor, number: str = "", request_ip=None
             actor, case.amount, organisation=case.violator_is_organisation, tiers=tiers
         )
     today = _today()
-    number = number.strip() or f"{_next_number(f'qd-{today.year}'):02d}/QĐ-XPHC"
+    number = number.strip() or f"{_next_number(f'qd-{today.year}'):02d}/{today.year}/QĐ-XPHC"
     if PenaltyCase.objects.filter(decision_number=number).exclude(pk=case.pk).exists():
         raise DomainError(_("Số quyết định %(n)s đã được dùng.") % {"n": number}, code="duplicate")
 
@@ -783,7 +783,8 @@ def instalments_decide(
             ends_on=items[-1][0] if approve else None,
             schedule=rows if approve else [],
             reason=reason.strip(),
-            number=number or (f"{_next_number(f'nnl-{today.year}'):02d}/QĐ-NNL" if approve else ""),
+            number=number
+            or (f"{_next_number(f'nnl-{today.year}'):02d}/{today.year}/QĐ-NNL" if approve else ""),
             decided_by=actor,
         )
         _close(c, "relief_decision")
@@ -867,7 +868,7 @@ def postponement_decide(
             reason=reason.strip(),
             decided_by=actor,
             number=number
-            or (f"{_next_number(f'hoan-{today.year}'):02d}/QĐ-HTH" if approve else ""),
+            or (f"{_next_number(f'hoan-{today.year}'):02d}/{today.year}/QĐ-HTH" if approve else ""),
         )
         _close(c, "relief_decision")
         if approve:
@@ -903,7 +904,7 @@ def enforcement_decide(
             _("Chọn biện pháp cưỡng chế: khấu trừ lương, khấu trừ tài khoản hoặc kê biên tài sản.")
         )
     today = _today()
-    number = number.strip() or f"{_next_number(f'cc-{today.year}'):02d}/QĐ-CCXP"
+    number = number.strip() or f"{_next_number(f'cc-{today.year}'):02d}/{today.year}/QĐ-CCXP"
 
     def effects(c, _f, _t):
         case_set(c, enforcement_measure=measure, enforcement_number=number, enforcement_on=today)
