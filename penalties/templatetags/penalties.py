@@ -11,3 +11,14 @@ def dong(value) -> str:
         return f"{int(value or 0):,}".replace(",", ".")
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def isodate(value) -> str:
+    """An ISO date string (as stored in a JSON report) as dd/mm/yyyy."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    except ValueError:
+        return "—"
