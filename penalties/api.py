@@ -23,7 +23,7 @@ from workflows.http import client_ip
 from workflows.lookup_limit import RATE_LIMITED_MESSAGE, lookup_attempt_allowed
 
 from . import access, lookup, services
-from .models import PenaltyCase
+from .models import Inspection, PenaltyCase
 from .selectors import cases_with_money
 from .serializers import (
     CaseDetailSerializer,
@@ -31,6 +31,7 @@ from .serializers import (
     CaseOpenSerializer,
     DeliverySerializerIn,
     EnforcementSerializer,
+    InspectionSerializer,
     InstalmentsSerializer,
     LookupRequestSerializer,
     LookupResultSerializer,
@@ -143,6 +144,7 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             violation=d["violation"],
             legal_article=d["legal_article"],
             transferred=d["transferred"],
+            inspection=d["inspection"],
             request_ip=client_ip(request),
         )
         return self._answer(case, status.HTTP_201_CREATED)
@@ -224,6 +226,33 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return self._run(request, services.enforcement_decide, EnforcementSerializer)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        tags=[TAG],
+        summary=_("Kết luận, quyết định, kế hoạch thanh tra"),
+        responses={200: InspectionSerializer(many=True), 403: E403},
+    ),
+    create=extend_schema(
+        tags=[TAG],
+        summary=_("Ghi kết luận / quyết định thanh tra"),
+        request=InspectionSerializer,
+        responses={201: InspectionSerializer, 400: E400, 403: E403},
+    ),
+)
+class InspectionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Inspection conclusions, surprise-check decisions, plans and penalty proposals."""
+
+    permission_classes = [permissions.IsAuthenticated, HoldsAStep]
+    serializer_class = InspectionSerializer
+    queryset = Inspection.objects.all()
+
+    def create(self, request):
+        s = InspectionSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        inspection = services.inspection_create(actor=request.user, **s.validated_data)
+        return Response(InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
+
+
 class StatementViewSet(viewsets.ViewSet):
     """The accountant imports the State Treasury's statement."""
 
@@ -302,5 +331,6 @@ class PenaltyLookupViewSet(viewsets.ViewSet):
 
 def register(router) -> None:
     router.register("penalties/cases", PenaltyCaseViewSet, basename="penalties-case")
+    router.register("penalties/inspections", InspectionViewSet, basename="penalties-inspection")
     router.register("penalties/statements", StatementViewSet, basename="penalties-statement")
     router.register("penalties/lookup", PenaltyLookupViewSet, basename="penalties-lookup")

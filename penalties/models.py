@@ -220,6 +220,16 @@ class PenaltyCase(FSMModelMixin, models.Model):
 
     @transition(
         status,
+        source=[Status.RECORDED, Status.EXPLANATION],
+        target=RETURN_VALUE(Status.RECORDED, Status.EXPLANATION),
+        permission=_signer,
+        custom={"label": _("Gia hạn ra quyết định xử phạt")},
+    )
+    def extend_decision(self):
+        return self.status
+
+    @transition(
+        status,
         source=Status.RECORDED,
         target=Status.PROPOSED,
         permission=_inspector,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from . import access
-from .models import DeliveryAttempt, PenaltyCase, Relief, TreasuryReceipt
+from .models import DeliveryAttempt, Inspection, PenaltyCase, Relief, TreasuryReceipt
 from .selectors import case_money, next_date
 from .services import ENFORCEMENT_MEASURES
 
@@ -136,6 +136,9 @@ class CaseOpenSerializer(serializers.Serializer):
     violation = serializers.CharField(max_length=4000)
     legal_article = serializers.CharField(max_length=300, required=False, default="")
     transferred = serializers.BooleanField(default=False)
+    inspection = serializers.PrimaryKeyRelatedField(
+        queryset=Inspection.objects.all(), required=False, allow_null=True, default=None
+    )
 
 
 class NoteSerializer(serializers.Serializer):
@@ -230,3 +233,20 @@ class LookupResultSerializer(serializers.Serializer):
     total_due = serializers.IntegerField()
     on = serializers.DateField()
     treasury_account = serializers.CharField()
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "kind",
+            "number",
+            "issued_on",
+            "title",
+            "subjects",
+            "amended_by",
+            "planned_for",
+            "is_example",
+        ]
+        read_only_fields = ["id", "is_example"]

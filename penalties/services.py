@@ -352,31 +352,29 @@ def explanation_record(*, case: PenaltyCase, actor, note: str, request_ip=None):
 
 @_acting("sign")
 def decision_extend(*, case: PenaltyCase, actor, reason: str, request_ip=None):
-    """An especially complex case: one more month for the decision, with its reason. The
-    extension is the transition of proposing (recorded here as an audit row)."""
+    """An especially complex case: one more month for the decision (once), with its
+    reason; the ledger row moves and the audit row keeps both dates."""
     if not reason.strip():
         raise DomainError(_("Nêu lý do gia hạn (vụ việc đặc biệt nghiêm trọng, phức tạp)."))
     if case.decision_case == DecisionCase.COMPLEX:
         raise DomainError(_("Thời hạn ra quyết định đã được gia hạn một lần."))
-    if case.status not in (Status.RECORDED, Status.EXPLANATION):
-        raise DomainError(
-            _("Chỉ gia hạn khi chưa ra quyết định xử phạt."), code="transition_refused"
-        )
-    with transaction.atomic():
-        before = case.decision_due
-        _move_decision_due(case, DecisionCase.COMPLEX)
-        case.save(update_fields=["decision_case", "decision_due"])
-        audit_record(
-            case=case,
-            actor=actor,
-            action="decision_extend",
-            from_state=case.status,
-            to_state=case.status,
-            note=reason,
-            ip=request_ip,
-            data={"due_before": before.isoformat(), "due_after": case.decision_due.isoformat()},
-        )
-    return case
+    before = case.decision_due
+
+    def effects(c, _f, _t):
+        _move_decision_due(c, DecisionCase.COMPLEX)
+
+    return _perform(
+        case=case,
+        transition="extend_decision",
+        actor=actor,
+        note=reason,
+        request_ip=request_ip,
+        effects=effects,
+        audit_data={
+            "due_before": before.isoformat(),
+            "due_after": _decision_due(case, DecisionCase.COMPLEX).isoformat(),
+        },
+    )
 
 
 @_acting("record")
