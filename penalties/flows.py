@@ -92,7 +92,11 @@ class PenaltyFlow(flow.Flow):
         "(Luật Xử lý vi phạm hành chính)."
     )
 
-    start = flow.StartHandle(this.start_process).Next(this.route)
+    start = (
+        flow.StartHandle(this.start_process)
+        .Annotation(title=_("Lập biên bản vi phạm hành chính"))
+        .Next(this.route)
+    )
     route = (
         flow.Switch()
         .Case(this.record, _is("record"))
@@ -101,13 +105,37 @@ class PenaltyFlow(flow.Flow):
         .Case(this.collect, _is("collect"))
         .Case(this.enforce, _is("enforce"))
         .Default(this.end)
+        .Annotation(title=_("Chuyển bước theo trạng thái hồ sơ"))
     )
-    record = Stage(stage="record").Next(this.route)
-    sign = Stage(stage="sign").Next(this.route)
-    deliver = Stage(stage="deliver").Next(this.route)
-    collect = Stage(stage="collect").Next(this.route)
-    enforce = Stage(stage="enforce").Next(this.route)
-    end = flow.End()
+    record = (
+        Stage(stage="record")
+        .Annotation(title=_("Thanh tra viên: giải trình, dự thảo quyết định"))
+        .Next(this.route)
+    )
+    sign = (
+        Stage(stage="sign")
+        .Annotation(title=_("Người có thẩm quyền ký quyết định xử phạt"))
+        .Next(this.route)
+    )
+    deliver = Stage(stage="deliver").Annotation(title=_("Giao quyết định xử phạt")).Next(this.route)
+    collect = (
+        Stage(stage="collect")
+        .Annotation(title=_("Thu tiền phạt (Kho bạc, kế toán)"))
+        .Next(this.route)
+    )
+    enforce = (
+        Stage(stage="enforce").Annotation(title=_("Đôn đốc, cưỡng chế thi hành")).Next(this.route)
+    )
+    end = flow.End().Annotation(title=_("Kết thúc"))
+
+    def has_view_permission(self, user, obj=None) -> bool:
+        from .access import sees_cases
+
+        return sees_cases(user)
+
+    def has_manage_permission(self, user, obj=None) -> bool:
+        """Handle tasks are moved by the services only: nobody manages them by hand."""
+        return bool(getattr(user, "is_superuser", False))
 
     def start_process(self, activation, case: PenaltyCase):
         activation.process.artifact = case
@@ -116,7 +144,16 @@ class PenaltyFlow(flow.Flow):
 
 
 class PenaltyFlowViewset(FlowViewset):
+    """The flow in the staff Site, without viewflow's cancel page; a process opens the
+    case page."""
+
     process_cancel_path = None
+
+    @property
+    def process_detail_view_class(self):
+        from .views import ProcessDetailView
+
+        return ProcessDetailView
 
 
 def _ct() -> ContentType:

@@ -469,6 +469,17 @@ def document(request, pk: int, name: str):
     return response
 
 
+class ProcessDetailView(CasesRequiredMixin, View):
+    """The flow's process page is the case page (its timeline, tasks and ledger live
+    there, in the shared look)."""
+
+    def get(self, request, process_pk: int, **kwargs):
+        from viewflow.workflow.models import Process
+
+        process = get_object_or_404(Process, pk=process_pk)
+        return redirect("penalties:case", pk=int(process.artifact_object_id))
+
+
 # --- the public lookup ------------------------------------------------------------------------
 class LookupForm(forms.Form):
     decision_number = forms.CharField(label=_("Số quyết định xử phạt"), max_length=60)

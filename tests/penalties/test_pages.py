@@ -158,3 +158,77 @@ def test_public_lookup_rate_limited(client, people, settings):
         client.post(reverse("penalties:lookup"), {"decision_number": "x", "key": "y"})
     response = client.post(reverse("penalties:lookup"), {"decision_number": "x", "key": "y"})
     assert response.status_code == 429
+
+
+PAGE_MATRIX = {
+    "inspector": 200,
+    "chief": 200,
+    "director": 200,
+    "accountant": 200,
+    "specialist": 403,
+    "other_head": 403,
+    "applicant": 403,
+}
+
+
+@pytest.mark.parametrize("who", [*PAGE_MATRIX, "anonymous"])
+def test_staff_pages_by_role(client, people, who):
+    case = decided(people)
+    if who != "anonymous":
+        client.force_login(people[who])
+    for url in (
+        reverse("penalties:register"),
+        reverse("penalties:overdue"),
+        reverse("penalties:payments"),
+        reverse("penalties:case", args=[case.pk]),
+    ):
+        response = client.get(url)
+        if who == "anonymous":
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        else:
+            assert response.status_code == PAGE_MATRIX[who], (who, url)
+    pdf = client.get(reverse("penalties:document", args=[case.pk, "quyet-dinh"]))
+    can_read = who in ("inspector", "chief", "director")
+    assert pdf.status_code == (200 if can_read else 302 if who == "anonymous" else 404)
+
+
+def test_accountant_records_a_receipt_on_the_payments_page(client, people):
+    case = delivered(people)
+    client.force_login(people["accountant"])
+    with on(date(2024, 1, 5)):
+        ok = client.post(
+            reverse("penalties:payments"),
+            {
+                "decision_number": case.decision_number,
+                "number": "KB-P1",
+                "value_date": "05/01/2024",
+                "amount": "11000000",
+            },
+        )
+        again = client.post(
+            reverse("penalties:payments"),
+            {
+                "decision_number": case.decision_number,
+                "number": "KB-P1",
+                "value_date": "05/01/2024",
+                "amount": "11000000",
+            },
+        )
+    assert ok.status_code == 302
+    assert again.status_code == 400 and "hai lần" in again.content.decode()
+    case.refresh_from_db()
+    assert case.status == Status.PAID
+    client.force_login(people["inspector"])
+    refused = client.post(
+        reverse("penalties:payments"),
+        {
+            "decision_number": case.decision_number,
+            "number": "KB-P2",
+            "value_date": "05/01/2024",
+            "amount": "1",
+        },
+    )
+    assert refused.status_code == 302  # told on the page; nothing recorded
+    from penalties.models import TreasuryReceipt
+
+    assert not TreasuryReceipt.objects.filter(number="KB-P2").exists()

@@ -177,3 +177,16 @@ def test_one_receipt_imported_twice_at_once_counts_once(people):
     assert len(errors) == 1
     assert TreasuryReceipt.objects.filter(number="KB-RACE").count() == 1
     assert PenaltyCase.objects.get(pk=case.pk).paid_total == 1_000_000
+
+
+def test_flow_pages_lead_to_the_case_page(people, client):
+    from penalties.flows import process_for
+
+    case = decided(people)
+    process = process_for(case)
+    client.force_login(people["chief"])
+    r = client.get(f"/workflow/flows/penalty/{process.pk}/")
+    assert r.status_code == 302 and r["Location"] == f"/can-bo/xu-phat/ho-so/{case.pk}/"
+    assert client.get("/workflow/flows/penalty/").status_code == 200
+    client.force_login(people["specialist"])
+    assert client.get("/workflow/flows/penalty/").status_code == 403
