@@ -220,6 +220,11 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def reminder(self, request, pk=None):
         return self._run(request, services.reminder_send)
 
+    @_act(_("Hoàn thành chuẩn bị cưỡng chế"), RequiredNoteSerializer)
+    @action(detail=True, methods=["post"], url_path="prepare-enforcement")
+    def prepare_enforcement(self, request, pk=None):
+        return self._run(request, services.enforcement_prepare, RequiredNoteSerializer)
+
     @_act(_("Ra quyết định cưỡng chế"), EnforcementSerializer)
     @action(detail=True, methods=["post"])
     def enforce(self, request, pk=None):

@@ -343,6 +343,14 @@ def _current(s, today: date) -> Timeline:
     c = _Case(s, t, "Cửa hàng vàng Minh Khai (Vân Hồ)", N(11), T(335)).decide(T(330), 10_000_000)
     c.deliver(T(327))
     _daily(t, T(310))
+    c.at(T(310), "văn bản đôn đốc", lambda x: services.reminder_send(case=x, actor=s["inspector"]))
+    c.at(
+        T(285),
+        "chuẩn bị cưỡng chế",
+        lambda x: services.enforcement_prepare(
+            case=x, actor=s["inspector"], note="Đã xác minh tài khoản tại ngân hàng thương mại"
+        ),
+    )
     c = _Case(s, t, "Cửa hàng vàng Thái Bình (Mường La)", N(12), T(400)).decide(T(395), 4_000_000)
     c.deliver(T(392))
     _daily(t, T(375), T(29))

@@ -177,6 +177,9 @@ class PenaltyCase(FSMModelMixin, models.Model):
     paid_total = models.PositiveBigIntegerField(_("đã nộp (đồng)"), default=0)
     paid_on = models.DateField(_("ngày nộp đủ"), null=True, blank=True)
     reminder_sent_on = models.DateField(_("ngày gửi văn bản đôn đốc"), null=True, blank=True)
+    enforcement_prepared_on = models.DateField(
+        _("ngày hoàn thành chuẩn bị cưỡng chế"), null=True, blank=True
+    )
     enforcement_measure = models.CharField(_("biện pháp cưỡng chế"), max_length=40, blank=True)
     enforcement_number = models.CharField(_("số quyết định cưỡng chế"), max_length=60, blank=True)
     enforcement_on = models.DateField(_("ngày quyết định cưỡng chế"), null=True, blank=True)
@@ -325,6 +328,16 @@ class PenaltyCase(FSMModelMixin, models.Model):
     )
     def send_reminder(self):
         return self.status
+
+    @transition(
+        status,
+        source=Status.OVERDUE,
+        target=Status.OVERDUE,
+        permission=_inspector,
+        custom={"label": _("Hoàn thành chuẩn bị cưỡng chế")},
+    )
+    def prepare_enforcement(self):
+        pass
 
     @transition(
         status,

@@ -694,6 +694,28 @@ def reminder_send(*, case: PenaltyCase, actor, request_ip=None):
     )
 
 
+@_acting("record")
+def enforcement_prepare(*, case: PenaltyCase, actor, note: str, request_ip=None):
+    """Enforcement is prepared (30 days after the deadline, nothing paid): the inspector
+    records what was verified — the violator's salary or income, bank accounts, assets —
+    for the enforcement decision the signer must take by T-60 before the limitation."""
+    if not note.strip():
+        raise DomainError(_("Ghi rõ kết quả xác minh (thu nhập, tài khoản, tài sản) để cưỡng chế."))
+
+    def effects(c, _f, _t):
+        case_set(c, enforcement_prepared_on=_today())
+        _close(c, "enforcement_prep")
+
+    return _perform(
+        case=case,
+        transition="prepare_enforcement",
+        actor=actor,
+        note=note,
+        request_ip=request_ip,
+        effects=effects,
+    )
+
+
 def _relief_decision_checks(case: PenaltyCase, requested_on: date) -> None:
     if requested_on > _today():
         raise DomainError(_("Ngày đề nghị không được sau ngày hôm nay."))

@@ -374,6 +374,13 @@ ACTIONS = {
         "record",
         (Status.OVERDUE, Status.ENFORCEMENT),
     ),
+    "chuan-bi-cuong-che": (
+        _("Hoàn thành chuẩn bị cưỡng chế"),
+        RequiredNoteForm,
+        services.enforcement_prepare,
+        "record",
+        (Status.OVERDUE,),
+    ),
     "cuong-che": (
         _("Ra quyết định cưỡng chế"),
         EnforcementForm,

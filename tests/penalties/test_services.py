@@ -254,3 +254,17 @@ def test_explanation_moves_decision_due(people):
             reason="Cần giám định mẫu vàng",
         )
     assert case.decision_due == date(2024, 3, 11)  # 10/03 is a Sunday
+
+
+def test_enforcement_preparation_closes_its_row(people):
+    case = delivered(people)
+    with on(date(2024, 1, 9)):
+        services.penalties_daily()
+    with on(date(2024, 2, 7)):
+        with pytest.raises(DomainError):
+            services.enforcement_prepare(case=case, actor=people["inspector"], note=" ")
+        case = services.enforcement_prepare(
+            case=case, actor=people["inspector"], note="Đã xác minh tài khoản ngân hàng"
+        )
+    assert case.status == Status.OVERDUE and case.enforcement_prepared_on == date(2024, 2, 7)
+    assert _rows(case, "enforcement_prep") == [(date(2024, 2, 7), "met")]
