@@ -397,6 +397,36 @@ def _action_kwargs(slug: str, data: dict) -> dict:
     return data
 
 
+AUDIT_LABELS = {
+    "open": _("Lập biên bản vi phạm hành chính"),
+    "inspection_create": _("Ghi kết luận / quyết định thanh tra"),
+}
+
+
+def _timeline(case: PenaltyCase) -> list:
+    """The audit rows with Vietnamese labels for the action and the state reached."""
+    from workflows.transitions import transition_label
+
+    entries = list(audit_trail(case).order_by("at", "id"))
+    for e in entries:
+        if e.action in AUDIT_LABELS:
+            e.label = AUDIT_LABELS[e.action]
+        elif hasattr(PenaltyCase, e.action):
+            e.label = transition_label(case, e.action)
+        else:
+            e.label = e.action
+        e.to_label = Status(e.to_state).label if e.to_state in Status.values else ""
+    return entries
+
+
+def _ledger(case: PenaltyCase) -> list:
+    """The case's ledger rows; the title without the case's own number and name."""
+    rows = list(deadlines_for_case(case).order_by("due_date", "id"))
+    for row in rows:
+        row.short_title = row.title.split(" — ")[0]
+    return rows
+
+
 class CaseView(CasesRequiredMixin, TemplateView):
     """One case: facts, money today, documents, timeline, payments, ledger rows, audit,
     and the forms of the steps the reader may take now."""
@@ -428,8 +458,8 @@ class CaseView(CasesRequiredMixin, TemplateView):
             next_day=day,
             next_label=label,
             actions=offered,
-            audit=list(audit_trail(case).order_by("at", "id")),
-            ledger=list(deadlines_for_case(case).order_by("due_date", "id")),
+            audit=_timeline(case),
+            ledger=_ledger(case),
             documents=documents.available(case),
             next_actor=flows.next_actor_label(case),
             show_personal=access.sees_personal_data(user),

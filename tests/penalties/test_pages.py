@@ -232,3 +232,11 @@ def test_accountant_records_a_receipt_on_the_payments_page(client, people):
     from penalties.models import TreasuryReceipt
 
     assert not TreasuryReceipt.objects.filter(number="KB-P2").exists()
+
+
+def test_case_timeline_reads_vietnamese(client, people):
+    case = delivered(people)
+    client.force_login(people["inspector"])
+    html = client.get(reverse("penalties:case", args=[case.pk])).content.decode()
+    assert "Lập biên bản vi phạm hành chính" in html and "Ký quyết định xử phạt" in html
+    assert "record_delivery" not in html and "awaiting_payment" not in html
