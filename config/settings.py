@@ -321,6 +321,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "permits.expire_permits",
         "schedule": env.int("DAILY_CHECK_EVERY_SECONDS", default=900),
     },
+    "penalties-daily": {
+        "task": "penalties.daily",
+        "schedule": env.int("DAILY_CHECK_EVERY_SECONDS", default=900),
+    },
 }
 
 # --- API ------------------------------------------------------------------------------
@@ -361,6 +365,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PermitDossierStatusEnum": "permits.models.Status",
         "PermitDossierKindEnum": "permits.models.DossierKind",
+        "PenaltyCaseStatusEnum": "penalties.models.Status",
     },
 }
 
