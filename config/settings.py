@@ -321,6 +321,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "permits.expire_permits",
         "schedule": env.int("DAILY_CHECK_EVERY_SECONDS", default=900),
     },
+    "penalties-daily": {
+        "task": "penalties.daily",
+        "schedule": env.int("DAILY_CHECK_EVERY_SECONDS", default=900),
+    },
 }
 
 # --- API ------------------------------------------------------------------------------
@@ -362,6 +366,7 @@ SPECTACULAR_SETTINGS = {
         "PermitDossierStatusEnum": "permits.models.Status",
         "PermitDossierKindEnum": "permits.models.DossierKind",
         "CouncilStatusEnum": "tasks_lifecycle.models.Status",
+        "PenaltyCaseStatusEnum": "penalties.models.Status",
     },
 }
 

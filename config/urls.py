@@ -10,6 +10,7 @@ from viewflow.workflow.flow.viewset import WorkflowAppViewset
 import workflows.api_errors  # noqa: F401  (the schema extensions of the API's authentication)
 from notifications.api import NotificationViewSet
 from notifications.views import InboxView, MarkReadView
+from penalties import api as penalties_api
 from permits import api as permits_api
 from tasks_lifecycle import api as councils_api
 from workflows import registry
@@ -48,6 +49,7 @@ router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("notifications", NotificationViewSet, basename="notification")
 permits_api.register(router)
 councils_api.register(router)
+penalties_api.register(router)
 
 urlpatterns = [
     path("", home, name="home"),  # the front door: login, inbox or "my dossiers"
@@ -65,6 +67,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("permits.urls")),
     path("", include("tasks_lifecycle.urls")),
+    path("", include("penalties.urls")),
     path("", _site().urls),
 ]
 

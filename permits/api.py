@@ -12,7 +12,7 @@ decides who may *see* a dossier (an applicant sees only their own: someone else'
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -23,8 +23,9 @@ from rest_framework.response import Response
 
 from workflows.http import client_ip
 from workflows.roles import is_staff_member
+from workflows.selectors import compiled_rows
 
-from . import access, lookup, services
+from . import access, lookup, selectors, services
 from .models import ApologySlip, Dossier, Permit
 from .serializers import (
     DATE_FORMATS,
@@ -140,33 +141,42 @@ class DossierViewSet(
             qs = qs.filter(applicant=self.request.user)
         return qs
 
-    def _detail_queryset(self):
-        return (
-            self._visible()
-            .select_related(
-                "procedure_version",
-                "parent",
-                "previous_permit",
-                "applicant",
-                "received_by",
-                "specialist",
-            )
-            .prefetch_related(
-                "devices",
-                "documents",
-                "supplements",
-                "apologies",
-                Prefetch(
-                    "linked_certificates",
-                    queryset=Dossier.objects.only("id", "code", "parent"),
-                ),
-            )
-        )
-
     def get_queryset(self):
-        # an action finds the dossier only to hand it to its service, which locks and
-        # reads it again: the detail's joins and prefetches are for the answer alone
-        return self._detail_queryset() if self.action == "retrieve" else self._visible()
+        # what this user may see; the detail (its joins and related lists) is read by
+        # `selectors.dossier_for_detail` once the dossier is found
+        return self._visible()
+
+    def get_object(self):
+        """The dossier named in the URL if this user may see it (404 otherwise), read
+        with SQL compiled once per process: every action starts here."""
+        if getattr(self, "swagger_fake_view", False):
+            return super().get_object()
+        code = str(self.kwargs[self.lookup_field])
+        user = self.request.user
+        if is_staff_member(user):
+            rows = compiled_rows(
+                "permits.api.dossier",
+                lambda c: Dossier.objects.select_related("check_clock", "result_clock").filter(
+                    code=c
+                ),
+                code,
+            )
+        else:
+            rows = compiled_rows(
+                "permits.api.own_dossier",
+                lambda c, u: Dossier.objects.select_related("check_clock", "result_clock").filter(
+                    code=c, applicant_id=u
+                ),
+                code,
+                user.pk,
+            )
+        if not rows:
+            raise Http404
+        self.check_object_permissions(self.request, rows[0])
+        return rows[0]
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self.get_object())
 
     def get_serializer_class(self):
         return DossierListSerializer if self.action == "list" else DossierDetailSerializer
@@ -178,7 +188,7 @@ class DossierViewSet(
 
     def _detail(self, dossier: Dossier, http_status: int = status.HTTP_200_OK) -> Response:
         """The dossier as it is now, read again after the service committed."""
-        fresh = self._detail_queryset().get(pk=dossier.pk)
+        fresh = selectors.dossier_for_detail(dossier.pk)
         return Response(self.get_serializer(fresh).data, status=http_status)
 
     def _input(self, serializer_class, request) -> dict:

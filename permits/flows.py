@@ -64,6 +64,7 @@ from workflows.ledger import deadlines_for_case
 from workflows.models import Deadline
 from workflows.roles import Role, has_role, is_staff_member
 from workflows.selectors import compiled_rows
+from workflows.sql import insert
 
 from . import access, services, views_staff
 from .models import OPEN_STATUSES, PERMIT_KINDS, Dossier, Status
@@ -519,9 +520,9 @@ def _route_from(process, previous: Task, case: Dossier, now_) -> bool:
     )
     node = _next_node(flow_class, case.status)
     nxt = _new_task(process, node, previous.token, now_, case=case)
-    Task.objects.bulk_create([switch, nxt])
+    insert([switch, nxt])
     Link = Task.previous.through
-    Link.objects.bulk_create(
+    insert(
         [
             Link(from_task_id=switch.pk, to_task_id=previous.pk),
             Link(from_task_id=nxt.pk, to_task_id=switch.pk),
@@ -566,7 +567,7 @@ def _start_locked(case: Dossier) -> RadiationProcess | None:
             "due": _due_text(due),
         },
     )
-    process.save(force_insert=True)
+    insert([process])
     start = Task(
         process=process,
         flow_task=flow_class.start,
@@ -589,9 +590,9 @@ def _start_locked(case: Dossier) -> RadiationProcess | None:
         finished=now_,
     )
     nxt = _new_task(process, _next_node(flow_class, case.status), Token("start"), now_, case=case)
-    Task.objects.bulk_create([start, switch, nxt])
+    insert([start, switch, nxt])
     Link = Task.previous.through
-    Link.objects.bulk_create(
+    insert(
         [
             Link(from_task_id=switch.pk, to_task_id=start.pk),
             Link(from_task_id=nxt.pk, to_task_id=switch.pk),

@@ -14,21 +14,17 @@ import threading
 from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from workflows.lookup_limit import RATE_LIMITED_MESSAGE, lookup_attempt_allowed  # noqa: F401 (re-exported)
 from workflows.models import ClockEvent, DayUnit, LegalClock
 
 from .models import Dossier, DossierKind, Status
 
 NOT_FOUND_MESSAGE = _("Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu đã nhập.")
-RATE_LIMITED_MESSAGE = _(
-    "Bạn đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau ít phút."
-)
 
 CODE_MAX_LENGTH = 40
 KEY_MAX_LENGTH = 12
@@ -189,20 +185,3 @@ def dossier_lookup(code: str, key: str) -> dict[str, Any] | None:
     if row is None or not matches:
         return None
     return _public_status_of_row(row)
-
-
-def lookup_attempt_allowed(client_ip: str | None) -> bool:
-    """Count one lookup attempt from `client_ip`; False once the address has used up
-    `LOOKUP_RATE_LIMIT` attempts in the current window of
-    `LOOKUP_RATE_WINDOW_SECONDS` (a fixed window in the shared cache)."""
-    limit = int(getattr(settings, "LOOKUP_RATE_LIMIT", 10))
-    window = int(getattr(settings, "LOOKUP_RATE_WINDOW_SECONDS", 60))
-    cache_key = f"permits:lookup:{client_ip or 'unknown'}"
-    if cache.add(cache_key, 1, timeout=window):
-        return limit >= 1
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # the window ended between add() and incr()
-        cache.add(cache_key, 1, timeout=window)
-        count = 1
-    return count <= limit

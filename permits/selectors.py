@@ -20,9 +20,23 @@ from workflows.calendar import add_working_days
 from workflows.ledger import deadlines_for_case
 from workflows.models import AuditEntry, ClockEvent, Deadline
 from workflows.roles import Role
-from workflows.selectors import deadlines_due_within, deadlines_overdue
+from workflows.selectors import (
+    compiled_get,
+    compiled_prefetch,
+    compiled_rows,
+    deadlines_due_within,
+    deadlines_overdue,
+)
 
-from .models import ApologySlip, Document, Dossier, Permit, Status, SupplementRequest
+from .models import (
+    ApologySlip,
+    Device,
+    Document,
+    Dossier,
+    Permit,
+    Status,
+    SupplementRequest,
+)
 
 # Ledger kinds owned by officers (the applicant owns "supplement"; "permit_expiry"
 # rows belong to the permit, not to the dossier).
@@ -92,6 +106,63 @@ def dossier_for_staff(**lookup) -> Dossier:
         )
         .get(**lookup)
     )
+
+
+# --- the API's detail, read with SQL compiled once per process ------------------------
+DETAIL_RELATED = (
+    "procedure_version",
+    "parent",
+    "previous_permit",
+    "applicant",
+    "received_by",
+    "specialist",
+    "check_clock",
+    "result_clock",
+)
+
+
+def _detail_base() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related(*DETAIL_RELATED)
+
+
+def dossier_for_detail(pk: int) -> Dossier:
+    """One dossier with what its API detail shows: the joined rows, its devices,
+    documents, supplements, apology slips and linked certificates, as the related
+    managers' prefetched lists (raises Dossier.DoesNotExist). An action answers with
+    this after every transition: its reads are compiled once per process, which costs
+    a few milliseconds less per request than the ORM compiling eight queries."""
+    dossier = compiled_get("permits.detail", _detail_base, pk)
+    for name, model in (
+        ("devices", Device),
+        ("documents", Document),
+        ("supplements", SupplementRequest),
+        ("apologies", ApologySlip),
+    ):
+        compiled_prefetch(
+            dossier,
+            name,
+            ("permits.detail", name),
+            lambda p, model=model: model.objects.filter(dossier_id=p),
+            pk,
+        )
+    compiled_prefetch(
+        dossier,
+        "linked_certificates",
+        ("permits.detail", "linked_certificates"),
+        lambda p: Dossier.objects.only("id", "code", "parent").filter(parent_id=p),
+        pk,
+    )
+    return dossier
+
+
+def dossier_permit(dossier: Dossier) -> Permit | None:
+    """The permit or certificate issued on the dossier (None: none yet)."""
+    rows = compiled_rows(
+        "permits.detail.permit",
+        lambda p: Permit.objects.filter(dossier_id=p).select_related("dossier", "previous")[:1],
+        dossier.pk,
+    )
+    return rows[0] if rows else None
 
 
 def dossier_timeline(dossier: Dossier) -> QuerySet[AuditEntry]:

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from workflows.audit import audit_trail
+from workflows.api_serializers import ModelSerializer
+from workflows.audit import audit_trail_list
 
-from . import access, services
+from . import access, selectors, services
 from .models import (
     ApologySlip,
     Channel,
@@ -301,7 +302,7 @@ class DossierLookupRequestSerializer(serializers.Serializer):
 
 
 # --- output ---------------------------------------------------------------------------
-class DossierDeviceSerializer(serializers.ModelSerializer):
+class DossierDeviceSerializer(ModelSerializer):
     category_label = serializers.CharField(source="get_category_display", read_only=True)
 
     class Meta:
@@ -365,7 +366,7 @@ class DossierSupplementSerializer(serializers.Serializer):
         ]
 
 
-class ApologySlipSerializer(serializers.ModelSerializer):
+class ApologySlipSerializer(ModelSerializer):
     """Mẫu 04: the apology with a new appointment date."""
 
     dossier_code = serializers.CharField(source="dossier.code", read_only=True)
@@ -387,7 +388,7 @@ class ApologySlipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PermitRegisterSerializer(serializers.ModelSerializer):
+class PermitRegisterSerializer(ModelSerializer):
     """An entry of the register of issued permits and certificates.
 
     With `personal=False` in the context (a reader whose role has no step in the
@@ -469,7 +470,7 @@ class DossierInternalSerializer(serializers.Serializer):
     review_note = serializers.CharField()
 
 
-class DossierListSerializer(serializers.ModelSerializer):
+class DossierListSerializer(ModelSerializer):
     """A dossier in a list: no lookup key, no personal data of the worker."""
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
@@ -630,7 +631,7 @@ class DossierDetailSerializer(DossierListSerializer):
 
     @extend_schema_field(PermitRegisterSerializer(allow_null=True))
     def get_permit(self, obj):
-        permit = Permit.objects.filter(dossier=obj).select_related("dossier", "previous").first()
+        permit = selectors.dossier_permit(obj)
         if permit is None:
             return None
         return PermitRegisterSerializer(permit, context={"personal": self._personal(obj)}).data
@@ -639,7 +640,7 @@ class DossierDetailSerializer(DossierListSerializer):
     def get_timeline(self, obj):
         staff = self._is_staff()
         rows = []
-        for entry in audit_trail(obj):
+        for entry in audit_trail_list(obj):
             if not staff and entry.action in INTERNAL_ACTIONS:
                 continue
             show_note = staff or entry.action in APPLICANT_NOTE_ACTIONS

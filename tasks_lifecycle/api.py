@@ -30,7 +30,7 @@ TAG = "councils"
 
 
 # --- serializers ----------------------------------------------------------------------------
-class ExpertSerializer(serializers.ModelSerializer):
+class CouncilExpertSerializer(serializers.ModelSerializer):
     class Meta:
         model = Expert
         fields = ["id", "full_name", "title", "organisation", "field", "email", "phone",
@@ -38,7 +38,7 @@ class ExpertSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class SubjectSerializer(serializers.Serializer):
+class CouncilSubjectSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=400)
     pi_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
     participants = serializers.ListField(
@@ -53,11 +53,11 @@ class SubjectSerializer(serializers.Serializer):
     dossier_submitted_on = serializers.DateField(required=False, allow_null=True)
 
 
-class SubjectOutSerializer(SubjectSerializer):
+class CouncilSubjectOutSerializer(CouncilSubjectSerializer):
     id = serializers.IntegerField(read_only=True)
 
 
-class MemberOutSerializer(serializers.Serializer):
+class CouncilMemberOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     expert = serializers.IntegerField(source="expert_id")
     name = serializers.CharField(source="expert.__str__")
@@ -70,7 +70,7 @@ class MemberOutSerializer(serializers.Serializer):
     board_chief = serializers.BooleanField()
 
 
-class PaperOutSerializer(serializers.Serializer):
+class CouncilPaperOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     original_name = serializers.CharField()
@@ -78,7 +78,7 @@ class PaperOutSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
-class TallyOutSerializer(serializers.Serializer):
+class CouncilTallyOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
     supersedes = serializers.IntegerField(allow_null=True)
@@ -103,9 +103,9 @@ class CouncilListSerializer(serializers.ModelSerializer):
 
 
 class CouncilDetailSerializer(CouncilListSerializer):
-    subjects = SubjectOutSerializer(many=True, read_only=True)
+    subjects = CouncilSubjectOutSerializer(many=True, read_only=True)
     members = serializers.SerializerMethodField()
-    papers = PaperOutSerializer(many=True, read_only=True)
+    papers = CouncilPaperOutSerializer(many=True, read_only=True)
     attendance = serializers.SerializerMethodField()
     tallies = serializers.SerializerMethodField()
     conclusion = serializers.CharField()
@@ -117,10 +117,10 @@ class CouncilDetailSerializer(CouncilListSerializer):
             *("conclusion", "vice_chair_authorised"),
         ]
 
-    @extend_schema_field(MemberOutSerializer(many=True))
+    @extend_schema_field(CouncilMemberOutSerializer(many=True))
     def get_members(self, council):
         active = [m for m in council.memberships.all() if m.removed_at is None]
-        return MemberOutSerializer(active, many=True).data
+        return CouncilMemberOutSerializer(active, many=True).data
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_attendance(self, council):
@@ -129,7 +129,7 @@ class CouncilDetailSerializer(CouncilListSerializer):
             return None
         return {"rows": a.rows, "quorum_met": a.quorum_met, "problems": a.problems}
 
-    @extend_schema_field(TallyOutSerializer(many=True))
+    @extend_schema_field(CouncilTallyOutSerializer(many=True))
     def get_tallies(self, council):
         """The tallies carry the ballots: only for who may read them (the secretary and
         the board before publication)."""
@@ -169,10 +169,10 @@ class CouncilCreateSerializer(serializers.Serializer):
     meeting_place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
     decision_date = serializers.DateField(required=False, allow_null=True)
-    subjects = SubjectSerializer(many=True)
+    subjects = CouncilSubjectSerializer(many=True)
 
 
-class MemberAddSerializer(serializers.Serializer):
+class CouncilMemberAddSerializer(serializers.Serializer):
     expert = serializers.IntegerField()
     role = serializers.ChoiceField(
         choices=["chair", "vice_chair", "reviewer", "secretary", "member"]
@@ -180,51 +180,51 @@ class MemberAddSerializer(serializers.Serializer):
     reviews_subject = serializers.IntegerField(required=False, allow_null=True)
 
 
-class ReasonSerializer(serializers.Serializer):
+class CouncilReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class ConstituteSerializer(serializers.Serializer):
+class CouncilConstituteSerializer(serializers.Serializer):
     decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
     decision_date = serializers.DateField(required=False, allow_null=True)
     meeting_on = serializers.DateField(required=False, allow_null=True)
 
 
-class PaperUploadSerializer(serializers.Serializer):
+class CouncilPaperUploadSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     file = serializers.FileField()
 
 
-class DeclareSerializer(serializers.Serializer):
+class CouncilDeclareSerializer(serializers.Serializer):
     no_conflict = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class ReviewSerializer(serializers.Serializer):
+class CouncilReviewSerializer(serializers.Serializer):
     subject = serializers.IntegerField()
     text = serializers.CharField(max_length=20000)
     questions = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class ReviewRecordSerializer(ReviewSerializer):
+class CouncilReviewRecordSerializer(CouncilReviewSerializer):
     membership = serializers.IntegerField()
 
 
-class MembershipRefSerializer(serializers.Serializer):
+class CouncilMembershipRefSerializer(serializers.Serializer):
     membership = serializers.IntegerField()
 
 
-class AttendanceSerializer(serializers.Serializer):
+class CouncilAttendanceSerializer(serializers.Serializer):
     present = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
     vice_chair_authorised = serializers.BooleanField(required=False, default=False)
 
 
-class BoardSerializer(serializers.Serializer):
+class CouncilBoardSerializer(serializers.Serializer):
     members = serializers.ListField(child=serializers.IntegerField(), min_length=3, max_length=3)
     chief = serializers.IntegerField()
 
 
-class BallotSerializer(serializers.Serializer):
+class CouncilBallotSerializer(serializers.Serializer):
     subject = serializers.IntegerField()
     values = serializers.JSONField(
         help_text=_(
@@ -234,13 +234,13 @@ class BallotSerializer(serializers.Serializer):
     )
 
 
-class BallotEnterSerializer(BallotSerializer):
+class CouncilBallotEnterSerializer(CouncilBallotSerializer):
     membership = serializers.IntegerField()
     invalid_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
     values = serializers.JSONField(required=False, default=dict)
 
 
-class BallotOutSerializer(serializers.Serializer):
+class CouncilBallotOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     membership = serializers.IntegerField(source="membership_id")
     subject = serializers.IntegerField(source="subject_id")
@@ -250,19 +250,19 @@ class BallotOutSerializer(serializers.Serializer):
     cast_at = serializers.DateTimeField()
 
 
-class TallySerializer(serializers.Serializer):
+class CouncilTallySerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     conclusion = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     outcome = serializers.CharField(required=False, allow_blank=True, max_length=30)
 
 
-class ConfirmSerializer(serializers.Serializer):
+class CouncilConfirmSerializer(serializers.Serializer):
     membership = serializers.IntegerField(
         required=False, help_text=_("Thư ký ghi nhận chữ ký của thành viên ban kiểm phiếu.")
     )
 
 
-class CloseSerializer(serializers.Serializer):
+class CouncilCloseSerializer(serializers.Serializer):
     conclusion = serializers.CharField(required=False, allow_blank=True, max_length=20000)
 
 
@@ -283,7 +283,7 @@ class ExpertViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):  # fmt: skip
-    serializer_class = ExpertSerializer
+    serializer_class = CouncilExpertSerializer
     permission_classes = [permissions.IsAuthenticated, CouncilStaff]
     queryset = Expert.objects.order_by("full_name", "id")
 
@@ -366,11 +366,11 @@ class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return _detail(self, council, 201)
 
     @extend_schema(summary=_("Thêm thành viên (kiểm tra xung đột lợi ích)"),
-                   request=MemberAddSerializer, **ACTION)  # fmt: skip
+                   request=CouncilMemberAddSerializer, **ACTION)  # fmt: skip
     @action(detail=True, methods=["post"])
     def members(self, request, pk=None):
         council = self.get_object()
-        data = _input(MemberAddSerializer, request)
+        data = _input(CouncilMemberAddSerializer, request)
         expert = get_object_or_404(Expert, pk=data["expert"])
         subject = (
             _subject(council, data["reviews_subject"]) if data.get("reviews_subject") else None
@@ -381,11 +381,13 @@ class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )  # fmt: skip
         return _detail(self, council)
 
-    @extend_schema(summary=_("Rút thành viên khỏi danh sách"), request=ReasonSerializer, **ACTION)
+    @extend_schema(
+        summary=_("Rút thành viên khỏi danh sách"), request=CouncilReasonSerializer, **ACTION
+    )
     @action(detail=True, methods=["post"], url_path=r"members/(?P<member>\d+)/remove")
     def member_remove(self, request, pk=None, member=None):
         council = self.get_object()
-        data = _input(ReasonSerializer, request)
+        data = _input(CouncilReasonSerializer, request)
         services.council_member_remove(
             council=council, actor=request.user, membership=_membership(council, member),
             reason=data.get("reason", ""),
@@ -393,23 +395,23 @@ class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return _detail(self, council)
 
     @extend_schema(summary=_("Thành lập hội đồng (kiểm tra thành phần)"),
-                   request=ConstituteSerializer, **ACTION)  # fmt: skip
+                   request=CouncilConstituteSerializer, **ACTION)  # fmt: skip
     @action(detail=True, methods=["post"])
     def constitute(self, request, pk=None):
         council = self.get_object()
-        data = _input(ConstituteSerializer, request)
+        data = _input(CouncilConstituteSerializer, request)
         services.council_constitute(council=council, actor=request.user, **data)
         return _detail(self, council)
 
     @extend_schema(
         summary=_("Tải lên tài liệu họp"),
-        request={"multipart/form-data": PaperUploadSerializer},
+        request={"multipart/form-data": CouncilPaperUploadSerializer},
         **ACTION,
     )  # noqa: E501
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def papers(self, request, pk=None):
         council = self.get_object()
-        data = _input(PaperUploadSerializer, request)
+        data = _input(CouncilPaperUploadSerializer, request)
         services.council_paper_upload(
             council=council, actor=request.user, title=data["title"], upload=data["file"]
         )
@@ -432,23 +434,25 @@ class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return _detail(self, council)
 
     @extend_schema(
-        summary=_("Thành viên kê khai xung đột lợi ích"), request=DeclareSerializer, **ACTION
+        summary=_("Thành viên kê khai xung đột lợi ích"), request=CouncilDeclareSerializer, **ACTION
     )  # noqa: E501
     @action(detail=True, methods=["post"])
     def declare(self, request, pk=None):
         council = self.get_object()
-        data = _input(DeclareSerializer, request)
+        data = _input(CouncilDeclareSerializer, request)
         services.council_member_declare(
             council=council, actor=request.user, no_conflict=data["no_conflict"],
             reason=data.get("reason", ""),
         )  # fmt: skip
         return _detail(self, council)
 
-    @extend_schema(summary=_("Thành viên gửi phiếu nhận xét"), request=ReviewSerializer, **ACTION)
+    @extend_schema(
+        summary=_("Thành viên gửi phiếu nhận xét"), request=CouncilReviewSerializer, **ACTION
+    )
     @action(detail=True, methods=["post"])
     def reviews(self, request, pk=None):
         council = self.get_object()
-        data = _input(ReviewSerializer, request)
+        data = _input(CouncilReviewSerializer, request)
         services.council_review_submit(
             council=council, actor=request.user, subject=_subject(council, data["subject"]),
             text=data["text"], questions=data.get("questions", ""),
@@ -456,11 +460,11 @@ class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return _detail(self, council)
 
     @extend_schema(summary=_("Thư ký ghi nhận phiếu nhận xét nhận bằng giấy hoặc thư điện tử"),
-                   request=ReviewRecordSerializer, **ACTION)  # fmt: skip
+                   request=CouncilReviewRecordSerializer, **ACTION)  # fmt: skip
     @action(detail=True, methods=["post"], url_path="reviews/record")
     def review_record(self, request, pk=None):
         council = self.get_object()
-        data = _input(ReviewRecordSerializer, request)
+        data = _input(CouncilReviewRecordSerializer, request)
         services.council_review_record(
             council=council, actor=request.user,
             membership=_membership(council, data["membership"]),
@@ -470,11 +474,11 @@ class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return _detail(self, council)
 
     @extend_schema(summary=_("Thư ký ghi nhận cam kết không xung đột lợi ích ký trên giấy"),
-                   request=MembershipRefSerializer, **ACTION)  # fmt: skip
+                   request=CouncilMembershipRefSerializer, **ACTION)  # fmt: skip
     @action(detail=True, methods=["post"], url_path="declarations/record")
     def declaration_record(self, request, pk=None):
         council = self.get_object()
-        data = _input(MembershipRefSerializer, request)
+        data = _input(CouncilMembershipRefSerializer, request)
         services.council_declaration_record(
             council=council, actor=request.user,
             membership=_membership(council, data["membership"]),
@@ -482,22 +486,22 @@ class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return _detail(self, council)
 
     @extend_schema(summary=_("Điểm danh và khai mạc (kiểm tra điều kiện họp)"),
-                   request=AttendanceSerializer, **ACTION)  # fmt: skip
+                   request=CouncilAttendanceSerializer, **ACTION)  # fmt: skip
     @action(detail=True, methods=["post"])
     def attendance(self, request, pk=None):
         council = self.get_object()
-        data = _input(AttendanceSerializer, request)
+        data = _input(CouncilAttendanceSerializer, request)
         services.council_attendance_record(
             council=council, actor=request.user, present=dict.fromkeys(data["present"], True),
             vice_chair_authorised=data["vice_chair_authorised"],
         )  # fmt: skip
         return _detail(self, council)
 
-    @extend_schema(summary=_("Bầu ban kiểm phiếu"), request=BoardSerializer, **ACTION)
+    @extend_schema(summary=_("Bầu ban kiểm phiếu"), request=CouncilBoardSerializer, **ACTION)
     @action(detail=True, methods=["post"])
     def board(self, request, pk=None):
         council = self.get_object()
-        data = _input(BoardSerializer, request)
+        data = _input(CouncilBoardSerializer, request)
         services.council_board_elect(
             council=council, actor=request.user,
             memberships=[_membership(council, m) for m in data["members"]],
@@ -513,10 +517,10 @@ class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             "POST: thành viên có mặt bỏ phiếu trực tuyến."
         ),
         methods=["GET"],
-        responses={200: BallotOutSerializer(many=True)},
+        responses={200: CouncilBallotOutSerializer(many=True)},
     )
     @extend_schema(methods=["POST"], summary=_("Thành viên bỏ phiếu trực tuyến"),
-                   request=BallotSerializer, **ACTION)  # fmt: skip
+                   request=CouncilBallotSerializer, **ACTION)  # fmt: skip
     @action(detail=True, methods=["get", "post"])
     def ballots(self, request, pk=None):
         council = self.get_object()
@@ -527,19 +531,21 @@ class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                     code="ballots_sealed",
                 )
             ballots = Ballot.objects.filter(council=council, void=False).order_by("id")
-            return Response(BallotOutSerializer(ballots, many=True).data)
-        data = _input(BallotSerializer, request)
+            return Response(CouncilBallotOutSerializer(ballots, many=True).data)
+        data = _input(CouncilBallotSerializer, request)
         services.council_ballot_cast(
             council=council, actor=request.user, subject=_subject(council, data["subject"]),
             values=data["values"] or {},
         )  # fmt: skip
         return _detail(self, council)
 
-    @extend_schema(summary=_("Thư ký nhập phiếu giấy"), request=BallotEnterSerializer, **ACTION)
+    @extend_schema(
+        summary=_("Thư ký nhập phiếu giấy"), request=CouncilBallotEnterSerializer, **ACTION
+    )
     @action(detail=True, methods=["post"], url_path="ballots/enter")
     def ballot_enter(self, request, pk=None):
         council = self.get_object()
-        data = _input(BallotEnterSerializer, request)
+        data = _input(CouncilBallotEnterSerializer, request)
         services.council_ballot_enter(
             council=council, actor=request.user,
             membership=_membership(council, data["membership"]),
@@ -549,21 +555,21 @@ class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return _detail(self, council)
 
     @extend_schema(summary=_("Kiểm phiếu (hoặc kiểm phiếu lại, có lý do)"),
-                   request=TallySerializer, **ACTION)  # fmt: skip
+                   request=CouncilTallySerializer, **ACTION)  # fmt: skip
     @action(detail=True, methods=["post"])
     def tally(self, request, pk=None):
         council = self.get_object()
-        data = _input(TallySerializer, request)
+        data = _input(CouncilTallySerializer, request)
         services.council_tally_compute(council=council, actor=request.user, **data)
         return _detail(self, council)
 
     @extend_schema(
-        summary=_("Ban kiểm phiếu xác nhận kết quả"), request=ConfirmSerializer, **ACTION
+        summary=_("Ban kiểm phiếu xác nhận kết quả"), request=CouncilConfirmSerializer, **ACTION
     )  # noqa: E501
     @action(detail=True, methods=["post"], url_path="tally/confirm")
     def tally_confirm(self, request, pk=None):
         council = self.get_object()
-        data = _input(ConfirmSerializer, request)
+        data = _input(CouncilConfirmSerializer, request)
         if data.get("membership"):
             services.council_tally_confirm_paper(
                 council=council, actor=request.user,
@@ -581,12 +587,12 @@ class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return _detail(self, council)
 
     @extend_schema(
-        summary=_("Gửi kết luận, hoàn thành biên bản"), request=CloseSerializer, **ACTION
+        summary=_("Gửi kết luận, hoàn thành biên bản"), request=CouncilCloseSerializer, **ACTION
     )  # noqa: E501
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         council = self.get_object()
-        data = _input(CloseSerializer, request)
+        data = _input(CouncilCloseSerializer, request)
         services.council_close(council=council, actor=request.user, **data)
         return _detail(self, council)
 

@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, viewsets
 
 from . import selectors
+from .api_serializers import ModelSerializer
 from .models import Deadline
 from .roles import is_staff_member
 
@@ -15,7 +16,7 @@ class IsStaffMember(permissions.BasePermission):
         return is_staff_member(request.user)
 
 
-class DeadlineSerializer(serializers.ModelSerializer):
+class DeadlineSerializer(ModelSerializer):
     owner = serializers.SerializerMethodField()
     division = serializers.CharField(source="owner_division.name", default="")
     overdue_days = serializers.SerializerMethodField()

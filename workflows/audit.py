@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
 from .models import AuditEntry
+from .sql import insert
 
 
 def audit_record(
@@ -19,7 +20,7 @@ def audit_record(
     ip: str | None = None,
     data: dict | None = None,
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         content_type=ContentType.objects.get_for_model(case),
         object_id=str(case.pk),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -30,9 +31,25 @@ def audit_record(
         ip=ip or None,
         data=data or {},
     )
+    insert([entry])
+    return entry
 
 
 def audit_trail(case: Model) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(case), object_id=str(case.pk)
     ).select_related("actor")
+
+
+def audit_trail_list(case: Model) -> list[AuditEntry]:
+    """`list(audit_trail(case))`, its SQL compiled once per process."""
+    from .selectors import compiled_rows
+
+    ct = ContentType.objects.get_for_model(case)
+    return compiled_rows(
+        ("workflows.audit_trail", ct.pk),
+        lambda object_id: AuditEntry.objects.filter(
+            content_type_id=ct.pk, object_id=object_id
+        ).select_related("actor"),
+        str(case.pk),
+    )

@@ -16,6 +16,7 @@ from .calendar import add_days, days_between
 from .errors import DomainError
 from .ledger import deadline_close, deadline_open, deadline_reschedule, deadline_set_paused
 from .models import ClockEvent, LegalClock, TimeLimitRule
+from .sql import insert, save_fields
 
 
 def _due(clock: LegalClock) -> date:
@@ -40,7 +41,7 @@ def clock_events_batch():
         yield
         events, _batch.events = _batch.events, None
         if events:
-            ClockEvent.objects.bulk_create(events)
+            insert(events)
     finally:
         _batch.events = None
 
@@ -78,7 +79,7 @@ def _record(clock: LegalClock, kind: str, *, on: date, cause: str, actor, due_be
     if pending is not None:
         pending.append(event)
     else:
-        event.save()
+        insert([event])
 
 
 def clock_start(
@@ -116,7 +117,7 @@ def clock_start(
             owner_division=owner_division,
             paused=bool(paused_cause),
         )
-        clock = LegalClock.objects.create(
+        clock = LegalClock(
             content_type=ContentType.objects.get_for_model(case),
             object_id=str(case.pk),
             rule=rule,
@@ -129,6 +130,7 @@ def clock_start(
             state=LegalClock.State.PAUSED if paused_cause else LegalClock.State.RUNNING,
             paused_on=on if paused_cause else None,
         )
+        insert([clock])
         _record(clock, ClockEvent.Kind.START, on=on, cause=cause, actor=actor, due_before=None)
         if paused_cause:
             _record(
@@ -152,7 +154,7 @@ def clock_pause(*, clock: LegalClock, on: date, actor, cause: str) -> LegalClock
         _require(clock, LegalClock.State.RUNNING)
         clock.state = LegalClock.State.PAUSED
         clock.paused_on = on
-        clock.save(update_fields=["state", "paused_on"])
+        save_fields(clock, ["state", "paused_on"])
         deadline_set_paused(deadline=clock.deadline, paused=True)
         _record(
             clock, ClockEvent.Kind.PAUSE, on=on, cause=cause, actor=actor, due_before=clock.due_date
@@ -173,7 +175,7 @@ def clock_resume(*, clock: LegalClock, on: date, actor, cause: str) -> LegalCloc
         clock.state = LegalClock.State.RUNNING
         clock.paused_on = None
         clock.due_date = _due(clock)
-        clock.save(update_fields=["paused_units", "state", "paused_on", "due_date"])
+        save_fields(clock, ["paused_units", "state", "paused_on", "due_date"])
         deadline = clock.deadline
         deadline.paused = False
         deadline_reschedule(deadline=deadline, due_date=clock.due_date)
@@ -201,15 +203,9 @@ def clock_restart(*, clock: LegalClock, on: date, actor, cause: str) -> LegalClo
         clock.paused_on = None
         clock.state = LegalClock.State.RUNNING
         clock.due_date = _due(clock)
-        clock.save(
-            update_fields=[
-                "started_on",
-                "paused_units",
-                "extended_units",
-                "paused_on",
-                "state",
-                "due_date",
-            ]
+        save_fields(
+            clock,
+            ["started_on", "paused_units", "extended_units", "paused_on", "state", "due_date"],
         )
         deadline = clock.deadline
         deadline.paused = False
@@ -236,7 +232,7 @@ def clock_extend(*, clock: LegalClock, units: int, actor, cause: str) -> LegalCl
         before = clock.due_date
         clock.extended_units += units
         clock.due_date = _due(clock)
-        clock.save(update_fields=["extended_units", "due_date"])
+        save_fields(clock, ["extended_units", "due_date"])
         if clock.state == LegalClock.State.RUNNING:
             deadline_reschedule(deadline=clock.deadline, due_date=clock.due_date)
         _record(
@@ -260,7 +256,7 @@ def clock_stop(
         clock = _lock(clock)
         _require(clock, LegalClock.State.RUNNING, LegalClock.State.PAUSED)
         clock.state = LegalClock.State.STOPPED
-        clock.save(update_fields=["state"])
+        save_fields(clock, ["state"])
         if close_deadline:
             deadline_close(deadline=clock.deadline, on=on)
         _record(

@@ -13,6 +13,7 @@ from .calendar import reminder_date
 from .models import Deadline, LadderStep, ProcedureVersion
 from .selectors import ladder_steps
 from .selectors import procedure_version as cached_version
+from .sql import insert, save_fields
 
 
 def ladder_for(deadline: Deadline, steps: Sequence[LadderStep] | None = None) -> list[LadderStep]:
@@ -72,7 +73,7 @@ def deadline_open(
         paused=paused,
     )
     deadline.next_action_on = next_action_on(deadline, ladder_for(deadline))
-    deadline.save()
+    insert([deadline])
     return deadline
 
 
@@ -82,14 +83,14 @@ def deadline_reschedule(*, deadline: Deadline, due_date: date) -> Deadline:
         deadline.due_date = due_date
         deadline.escalation_level = 0
     deadline.next_action_on = next_action_on(deadline, ladder_for(deadline))
-    deadline.save(update_fields=["due_date", "escalation_level", "next_action_on", "paused"])
+    save_fields(deadline, ["due_date", "escalation_level", "next_action_on", "paused"])
     return deadline
 
 
 def deadline_set_paused(*, deadline: Deadline, paused: bool) -> Deadline:
     deadline.paused = paused
     deadline.next_action_on = next_action_on(deadline, ladder_for(deadline))
-    deadline.save(update_fields=["paused", "next_action_on"])
+    save_fields(deadline, ["paused", "next_action_on"])
     return deadline
 
 
@@ -102,7 +103,7 @@ def deadline_close(*, deadline: Deadline, on: date | None = None) -> Deadline:
     deadline.closed_on = on
     deadline.paused = False
     deadline.next_action_on = None
-    deadline.save(update_fields=["state", "closed_on", "paused", "next_action_on"])
+    save_fields(deadline, ["state", "closed_on", "paused", "next_action_on"])
     return deadline
 
 
@@ -112,7 +113,7 @@ def deadline_cancel(*, deadline: Deadline, on: date | None = None) -> Deadline:
     deadline.state = Deadline.State.CANCELLED
     deadline.closed_on = on or timezone.localdate()
     deadline.next_action_on = None
-    deadline.save(update_fields=["state", "closed_on", "next_action_on"])
+    save_fields(deadline, ["state", "closed_on", "next_action_on"])
     return deadline
 
 
@@ -122,7 +123,7 @@ def deadline_reassign(
     deadline.owner_user = owner_user
     deadline.owner_group = owner_group
     deadline.owner_division = owner_division or getattr(owner_user, "division", None)
-    deadline.save(update_fields=["owner_user", "owner_group", "owner_division"])
+    save_fields(deadline, ["owner_user", "owner_group", "owner_division"])
     return deadline
 
 

@@ -366,6 +366,19 @@ def compiled_get(key, build, pk):
     return rows[0]
 
 
+def compiled_prefetch(obj, name: str, key, build, *values) -> list:
+    """Read `obj.<name>.all()` (a reverse relation) with `compiled_rows(key, build, *values)`
+    and keep it as Django's prefetch would, so the related manager answers from it."""
+    rows = compiled_rows(key, build, *values)
+    qs = getattr(obj, name).all()
+    qs._result_cache = rows
+    qs._prefetch_done = True
+    if not hasattr(obj, "_prefetched_objects_cache"):
+        obj._prefetched_objects_cache = {}
+    obj._prefetched_objects_cache[name] = qs
+    return rows
+
+
 def _compiled_clear(**kwargs) -> None:
     with _COMPILED_LOCK:
         _COMPILED.clear()

@@ -33,6 +33,7 @@ from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 
 from .audit import audit_record
 from .errors import ActionForbidden, TransitionRefused
+from .sql import save_fields
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ def _perform_locked(
         with clock_events_batch():
             effects(locked, str(source), str(target))
     changed = locked.__dict__.pop("_workflows_changed", set())
-    locked.save(update_fields=[field_name, *sorted(changed - {field_name})])
+    save_fields(locked, [field_name, *sorted(changed - {field_name})])
     if after is not None:
         after(locked, str(source), str(target))
     logger.info("%s %s: %s → %s by %s", model.__name__, locked.pk, source, target, actor)

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from notifications.models import Notification
 from permits import rules
-from permits.models import ApologySlip, Dossier, Permit, Status
+from permits.models import PROCEDURE_CODES, ApologySlip, Dossier, Permit, Status
 from tests.permits.conftest import on
 from workflows.calendar import is_working_day
 from workflows.models import AuditEntry, Deadline
@@ -54,7 +54,9 @@ def q1_history() -> dict:
          d.state, d.due_date.isoformat(), d.closed_on.isoformat())
         if d.closed_on and d.closed_on <= Q1_END
         else (d.dossier_code, d.kind, d.opened_at.astimezone(VN).date().isoformat(), "open")
-        for d in Deadline.objects.filter(procedure_code__startswith="bx-", opened_at__lte=end)
+        for d in Deadline.objects.filter(
+            opened_at__lte=end, procedure_code__in=PROCEDURE_CODES.values()
+        )
     )  # fmt: skip
     history = {
         "received": sorted((d.code, d.kind) for d in dossiers),

@@ -1,0 +1,109 @@
+"""The engine's hot writes with their SQL built once per process.
+
+A transition inserts an audit row, ledger rows, clock events and viewflow tasks, and
+updates a few fields of the case, its clock and its ledger rows. The ORM compiles each
+INSERT and UPDATE again every time, which cost about as much Python as PostgreSQL needs
+to run it. `insert` and `save_fields` build the statement once per model, field list,
+row count and database, then only convert the values and execute it. They do what
+`Model.save()` / `bulk_create()` do for the engine's models — field `pre_save`
+(auto_now, defaults), `get_db_prep_save`, the primary key read back — except sending
+the `pre_save`/`post_save` signals, which none of these models has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import DatabaseError, connections, router
+from django.db.models import Model
+
+_SQL: dict = {}
+
+
+def _insert_fields(model) -> list:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "generated", False)
+    ]
+
+
+def _related_ids(obj: Model, fields) -> None:
+    # as Model.save(): a foreign key assigned before its object was saved takes its id
+    for f in fields:
+        if f.is_relation and f.many_to_one and f.is_cached(obj):
+            related = f.get_cached_value(obj)
+            if related is not None and getattr(obj, f.attname) is None:
+                if related.pk is None:
+                    raise ValueError(
+                        f"save() prohibited to prevent data loss due to unsaved related "
+                        f"object '{f.name}'."
+                    )
+                setattr(obj, f.attname, related.pk)
+
+
+def insert(objs: Sequence[Model]) -> None:
+    """INSERT `objs` (new instances of one model with an automatic primary key) in one
+    statement; each gets its primary key, as `bulk_create` on PostgreSQL does."""
+    if not objs:
+        return
+    model = type(objs[0])
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    key = ("insert", model, len(objs), alias)
+    built = _SQL.get(key)
+    if built is None:
+        fields = _insert_fields(model)
+        quote = connection.ops.quote_name
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        pk = model._meta.pk
+        # identifiers come from the model; every value is a parameter
+        sql = (
+            f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES {', '.join([row] * len(objs))} RETURNING {quote(pk.column)}"
+        )
+        built = _SQL[key] = (sql, fields, pk)
+    sql, fields, pk = built
+    params: list = []
+    for obj in objs:
+        _related_ids(obj, fields)
+        params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, value in zip(objs, ids, strict=True):
+        for converter in pk.get_db_converters(connection):
+            value = converter(value, pk, connection)
+        setattr(obj, pk.attname, value)
+        obj._state.adding = False
+        obj._state.db = alias
+
+
+def save_fields(obj: Model, fields: Iterable[str]) -> None:
+    """`obj.save(update_fields=fields)`: one UPDATE by primary key (raises DatabaseError
+    when no row was updated, as Django does)."""
+    model = type(obj)
+    names = tuple(fields)
+    alias = obj._state.db or router.db_for_write(model)
+    connection = connections[alias]
+    key = ("update", model, names, alias)
+    built = _SQL.get(key)
+    if built is None:
+        opts = model._meta
+        targets = [opts.get_field(name) for name in names]
+        quote = connection.ops.quote_name
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in targets)
+        sql = (
+            f"UPDATE {quote(opts.db_table)} SET {sets} "  # noqa: S608
+            f"WHERE {quote(opts.pk.column)} = %s"
+        )
+        built = _SQL[key] = (sql, targets, opts.pk)
+    sql, targets, pk = built
+    _related_ids(obj, targets)
+    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in targets]
+    params.append(pk.get_db_prep_value(obj.pk, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if cursor.rowcount == 0:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
