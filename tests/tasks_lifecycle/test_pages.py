@@ -89,3 +89,19 @@ def test_workspace_costs_the_same_queries_for_3_or_30_councils(people, pool):
     for _ in range(27):
         set_up(sec, "acceptance", pool[:2])
     assert count() == few
+
+
+def test_admin_edits_the_kind_catalogue_and_the_pool_not_councils(people, pool):
+    from django.contrib.auth import get_user_model
+
+    from tasks_lifecycle.models import CouncilKind
+
+    set_up(client_for(people["secretary"]), "acceptance", pool[:2])
+    admin = get_user_model().objects.create_superuser("quantri", "q@example.vn", "x-test-pass")
+    c = browser(admin)
+    for url in ("/admin/tasks_lifecycle/councilkind/", "/admin/tasks_lifecycle/expert/",
+                "/admin/tasks_lifecycle/council/"):  # fmt: skip
+        assert c.get(url).status_code == 200
+    kind = CouncilKind.objects.get(code="acceptance")
+    assert c.get(f"/admin/tasks_lifecycle/councilkind/{kind.pk}/change/").status_code == 200
+    assert c.get("/admin/tasks_lifecycle/council/add/").status_code == 403
