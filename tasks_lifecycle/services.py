@@ -178,12 +178,17 @@ def _reviewers_due(council: Council) -> list[Membership]:
 
 
 def _review_titles(council: Council, m: Membership) -> tuple[str, str]:
-    """The ledger rows of one member's review: theirs, and the secretary's watch."""
-    name = f"{m.expert.full_name} [TV{m.pk}]"
+    """The titles of one member's review rows: theirs, and the secretary's watch."""
+    name = m.expert.full_name
     return (
         f"{council.code}: " + _("Nộp phiếu nhận xét (%(n)s)") % {"n": name},
         f"{council.code}: " + _("Theo dõi phiếu nhận xét của %(n)s") % {"n": name},
     )
+
+
+def _review_ref(m: Membership) -> str:
+    """The ledger's key of one member's review rows within the council."""
+    return f"membership:{m.pk}"
 
 
 def _open_review_rows(council: Council, members: Sequence[Membership]) -> None:
@@ -206,6 +211,7 @@ def _open_review_rows(council: Council, members: Sequence[Membership]) -> None:
                 owner_user=owner,
                 owner_division=getattr(owner, "division", None)
                 or division_by_code(access.MANAGING_DIVISION),
+                ref=_review_ref(m),
             )
 
 
@@ -605,7 +611,8 @@ def _close_review_rows(council: Council, membership: Membership, *, cancel: bool
         content_type__app_label="tasks_lifecycle",
         content_type__model="council",
         object_id=str(council.pk),
-        title__in=_review_titles(council, membership),
+        kind__in=("review_due", "review_watch"),
+        ref=_review_ref(membership),
         state=Deadline.State.OPEN,
     ):
         (deadline_cancel if cancel else deadline_close)(deadline=row)

@@ -55,6 +55,7 @@ def deadline_open(
     owner_group=None,
     owner_division=None,
     paused: bool = False,
+    ref: str = "",
 ) -> Deadline:
     if procedure_version is not None and not procedure_code:
         procedure_code = cached_version(procedure_version.pk).procedure.code
@@ -71,6 +72,7 @@ def deadline_open(
         owner_group=owner_group,
         owner_division=owner_division or getattr(owner_user, "division", None),
         paused=paused,
+        ref=ref,
     )
     deadline.next_action_on = next_action_on(deadline, ladder_for(deadline))
     insert([deadline])

@@ -325,6 +325,9 @@ class Deadline(CaseLinkMixin):
         related_name="deadlines",
     )
     due_date = models.DateField(_("hạn"))
+    # what within the case the row is about when a case has several rows of one kind
+    # (a council member's review, an instalment): the procedure's own key, never shown
+    ref = models.CharField(_("tham chiếu trong hồ sơ"), max_length=60, blank=True, default="")
     state = models.CharField(_("tình trạng"), max_length=10, choices=State, default=State.OPEN)
     paused = models.BooleanField(_("tạm dừng"), default=False)
     escalation_level = models.PositiveSmallIntegerField(_("bậc nhắc việc đã gửi"), default=0)
