@@ -127,3 +127,21 @@ def competence_check(user, amount: int, *, organisation: bool, tiers) -> str:
             code="above_competence",
         )
     return tier
+
+
+def chairman_record_check(user, amount: int, *, organisation: bool, tiers) -> str:
+    """The director records a decision signed by the Chairman of the People's Committee
+    (a fine above the department's competence, the file transmitted to the province):
+    refused with the reason unless `user` is the director and the amount is within the
+    Chairman's competence in the catalogue."""
+    if signer_tier_of(user) != Signer.DIRECTOR:
+        raise ActionForbidden(
+            _("Chỉ Giám đốc Sở ghi nhận quyết định xử phạt do Chủ tịch Ủy ban nhân dân tỉnh ký.")
+        )
+    if not rules.signer_competent(Signer.CHAIRMAN, amount, organisation=organisation, tiers=tiers):
+        raise ActionForbidden(
+            _("Số tiền phạt %(a)s đồng vượt thẩm quyền xử phạt của %(who)s trong danh mục.")
+            % {"a": f"{amount:,}".replace(",", "."), "who": Signer.CHAIRMAN.label},
+            code="above_competence",
+        )
+    return Signer.CHAIRMAN

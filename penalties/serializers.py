@@ -160,6 +160,20 @@ class ProposeSerializer(serializers.Serializer):
 
 class SignSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
+    by_chairman = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "Giám đốc Sở ghi nhận quyết định do Chủ tịch UBND tỉnh ký (số tiền vượt thẩm quyền "
+            "của Sở): bắt buộc nhập số quyết định."
+        ),
+    )
+    decided_on = serializers.DateField(
+        input_formats=DATE_FORMATS,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Ngày Chủ tịch UBND tỉnh ký (chỉ khi by_chairman); mặc định hôm nay."),
+    )
 
 
 class DeliverySerializerIn(serializers.Serializer):

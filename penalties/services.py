@@ -423,34 +423,63 @@ def decision_return(*, case: PenaltyCase, actor, reason: str, request_ip=None):
 
 
 @_acting("sign")
-def decision_sign(*, case: PenaltyCase, actor, number: str = "", request_ip=None):
+def decision_sign(
+    *,
+    case: PenaltyCase,
+    actor,
+    number: str = "",
+    by_chairman: bool = False,
+    decided_on: date | None = None,
+    request_ip=None,
+):
     """The competent official signs the penalty decision: a decision above their
     competence (catalogue tiers by amount) is refused with the reason. The decision is
-    to be delivered within 2 working days; the limitation runs 1 year from today."""
-    if case.status == Status.PROPOSED:
-        tiers = _param(case, "signer_tiers", [])
-        access.competence_check(
-            actor, case.amount, organisation=case.violator_is_organisation, tiers=tiers
+    to be delivered within 2 working days; the limitation runs 1 year from its date.
+
+    `by_chairman`: the director records the decision the Chairman of the People's
+    Committee signed on `decided_on` (default today) for a fine above the department's
+    competence; the department then follows its delivery and collection as any other."""
+    tiers = _param(case, "signer_tiers", [])
+
+    def competent(c) -> str:
+        if by_chairman:
+            return access.chairman_record_check(
+                actor, c.amount, organisation=c.violator_is_organisation, tiers=tiers
+            )
+        return access.competence_check(
+            actor, c.amount, organisation=c.violator_is_organisation, tiers=tiers
         )
+
+    if case.status == Status.PROPOSED:
+        competent(case)
     today = _today()
+    if decided_on is not None and not by_chairman:
+        raise DomainError(
+            _("Ngày ký chỉ được ghi khi ghi nhận quyết định do Chủ tịch UBND tỉnh ký."),
+            code="invalid",
+        )
+    if decided_on is not None and decided_on > today:
+        raise DomainError(_("Ngày ký quyết định không được sau hôm nay."), code="invalid")
+    decided = decided_on or today
+    if by_chairman and not number.strip():
+        raise DomainError(
+            _("Nhập số quyết định do Chủ tịch UBND tỉnh ký (ví dụ 123/QĐ-UBND)."), code="invalid"
+        )
     number = number.strip() or f"{_next_number(f'qd-{today.year}'):02d}/{today.year}/QĐ-XPHC"
     if PenaltyCase.objects.filter(decision_number=number).exclude(pk=case.pk).exists():
         raise DomainError(_("Số quyết định %(n)s đã được dùng.") % {"n": number}, code="duplicate")
 
     def effects(c, _f, _t):
-        tiers = _param(c, "signer_tiers", [])
-        tier = access.competence_check(
-            actor, c.amount, organisation=c.violator_is_organisation, tiers=tiers
-        )
+        tier = competent(c)
         years = int(_param(c, "limitation_years", 1))
-        limitation = rules.limitation_end(today, years=years)
+        limitation = rules.limitation_end(decided, years=years)
         rule = time_limit_rule(c.procedure_version_id, "delivery")
-        delivery = add_days(today, rule.amount, rule.unit)
+        delivery = add_days(decided, rule.amount, rule.unit)
         key = "".join(secrets.choice(LOOKUP_ALPHABET) for _i in range(8))
         case_set(
             c,
             decision_number=number,
-            decided_on=today,
+            decided_on=decided,
             decided_by=actor,
             signer=tier,
             lookup_key=key,
@@ -482,7 +511,7 @@ def decision_sign(*, case: PenaltyCase, actor, number: str = "", request_ip=None
         actor=actor,
         request_ip=request_ip,
         effects=effects,
-        audit_data={"number": number},
+        audit_data={"number": number, "by_chairman": by_chairman},
     )
 
 

@@ -222,6 +222,15 @@ class SignForm(_F):
     number = forms.CharField(
         label=_("Số quyết định (để trống: cấp tự động)"), required=False, max_length=60
     )
+    by_chairman = forms.BooleanField(
+        label=_("Quyết định do Chủ tịch UBND tỉnh ký (Giám đốc Sở ghi nhận; nhập số quyết định)"),
+        required=False,
+    )
+    decided_on = forms.DateField(
+        label=_("Ngày Chủ tịch UBND tỉnh ký (dd/mm/yyyy; để trống: hôm nay)"),
+        required=False,
+        input_formats=DATE_INPUT,
+    )
 
 
 class DeliveryForm(_F):

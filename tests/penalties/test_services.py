@@ -55,6 +55,58 @@ def test_signer_above_competence_refused(people):
     assert case.signer == "director"
 
 
+def test_decision_of_the_provincial_chairman_recorded_by_the_director(people):
+    """A fine above the director's competence is signed by the Chairman of the People's
+    Committee: the director records it (number, date) and the department follows it."""
+    case = open_case(people)
+    with on(date(2023, 12, 27)):
+        case = services.decision_propose(case=case, actor=people["inspector"], amount=150_000_000)
+        with pytest.raises(ActionForbidden, match="Chủ tịch Ủy ban nhân dân tỉnh"):
+            services.decision_sign(case=case, actor=people["director"])
+        with pytest.raises(ActionForbidden, match="Chỉ Giám đốc Sở"):
+            services.decision_sign(
+                case=case, actor=people["chief"], by_chairman=True, number="123/QĐ-UBND"
+            )
+        with pytest.raises(DomainError, match="Nhập số quyết định"):
+            services.decision_sign(case=case, actor=people["director"], by_chairman=True)
+        with pytest.raises(DomainError, match="không được sau hôm nay"):
+            services.decision_sign(
+                case=case,
+                actor=people["director"],
+                by_chairman=True,
+                number="123/QĐ-UBND",
+                decided_on=date(2023, 12, 28),
+            )
+        case.refresh_from_db()
+        assert case.status == Status.PROPOSED  # every refusal left it as it was
+        case = services.decision_sign(
+            case=case,
+            actor=people["director"],
+            by_chairman=True,
+            number="123/QĐ-UBND",
+            decided_on=date(2023, 12, 22),
+        )
+    assert (case.status, case.signer, case.decision_number) == (
+        Status.DECIDED,
+        "chairman",
+        "123/QĐ-UBND",
+    )
+    assert case.decided_on == date(2023, 12, 22)
+    assert case.limitation_on == date(2024, 12, 22)  # 1 year from the Chairman's decision
+
+
+def test_fine_above_every_signer_refused_even_for_the_chairman(people):
+    case = open_case(people)
+    with on(date(2023, 12, 27)):
+        case = services.decision_propose(case=case, actor=people["inspector"], amount=250_000_000)
+        with pytest.raises(ActionForbidden, match="vượt thẩm quyền"):
+            services.decision_sign(
+                case=case, actor=people["director"], by_chairman=True, number="9/QĐ-UBND"
+            )
+    case.refresh_from_db()
+    assert case.status == Status.PROPOSED
+
+
 def test_other_inspector_may_not_act(people):
     case = open_case(people)
     with on(date(2023, 12, 22)), pytest.raises(ActionForbidden):
