@@ -36,6 +36,8 @@ Legal basis (legal/khoa-hoc-va-cong-nghe.md), cited in each limit:
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -609,3 +611,34 @@ def bar_reasons(
                     % {"t": title, "d": f"{due:%d/%m/%Y}", "tt": TT20}
                 )
     return reasons
+
+
+# --- overlap check on titles ---------------------------------------------------------------
+SIMILARITY_THRESHOLD = 0.4  # the department's practice [GK]: a list to read, not a refusal
+
+
+def _words(text: str) -> set[str]:
+    norm = unicodedata.normalize("NFC", text or "").casefold()
+    return {w for w in re.split(r"[^\w]+", norm) if w}
+
+
+def similar_titles(
+    title: str, earlier: Sequence[Mapping], *, threshold: float = SIMILARITY_THRESHOLD
+) -> list[dict]:
+    """The earlier tasks whose titles share the most syllables with `title` (Jaccard over
+    the words, case and Unicode form ignored), best first, at or above `threshold`:
+    the list the division reads when it checks a proposal for overlap (TT 06/2023)."""
+    mine = _words(title)
+    if not mine:
+        return []
+    out = []
+    for task in earlier:
+        theirs = _words(task.get("title", ""))
+        if not theirs:
+            continue
+        score = len(mine & theirs) / len(mine | theirs)
+        if score >= threshold:
+            out.append(
+                {"code": task.get("code", ""), "title": task["title"], "score": round(score, 2)}
+            )
+    return sorted(out, key=lambda r: (-r["score"], r["code"]))

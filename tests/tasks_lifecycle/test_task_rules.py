@@ -290,3 +290,24 @@ def test_contract_deadlines_follow_an_extension():
     assert got["contract_end"] == date(2025, 6, 30)
     assert got["acceptance_limit"] == date(2025, 12, 30)
     assert got["acceptance_dossier"] == date(2025, 7, 30)
+
+
+# --- overlap check on titles (the division compiles the proposals) -------------------------
+def test_similar_titles_ranks_earlier_tasks_by_shared_words():
+    earlier = [
+        {"code": "NV-2019-003", "title": "Nghiên cứu trồng thử nghiệm cây Sâm Việt Nam tại Sơn La"},
+        {"code": "NV-2020-011", "title": "Xây dựng nhãn hiệu chứng nhận Gạo Phù Yên"},
+        {"code": "NV-2021-002", "title": "Ứng dụng công nghệ sinh học trong chăn nuôi bò"},
+    ]
+    got = task_rules.similar_titles(
+        "Nghiên cứu xây dựng mô hình trồng thử nghiệm Sâm Việt Nam", earlier
+    )
+    assert [g["code"] for g in got] == ["NV-2019-003"]
+    assert 0 < got[0]["score"] <= 1
+    # case, diacritics in NFD form and spacing do not matter; the same title scores 1
+    same = task_rules.similar_titles(
+        "  NGHIÊN CỨU trồng thử nghiệm cây sâm việt nam tại Sơn La", earlier
+    )
+    assert same[0]["score"] == 1.0
+    assert task_rules.similar_titles("Quản lý tài sản trí tuệ", earlier) == []
+    assert task_rules.similar_titles("", earlier) == []

@@ -1,0 +1,326 @@
+"""Every change to an S&T task: one service per step, the first stages of the lifecycle
+(proposal → overlap check → identification council → recommendation → approval of the
+ordered list → publication).
+
+Each service takes the acting user explicitly, runs in one transaction, locks the task
+row, decides who may act (`task_access.step_authorize`, through `@_acting`), and moves
+the stage through `workflows.transitions.transition_perform` (audit row, ledger rows
+with the reminder ladder, in the same transaction). The council decisions are the
+councils' (`services.council_*`): the task reads the result of the council whose subject
+links to it. Views, the API and flows (not built yet) call only these.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflows.access import actor_profile
+from workflows.audit import audit_record
+from workflows.errors import DomainError
+from workflows.ledger import deadline_open, deadlines_close_open
+from workflows.roles import Role
+from workflows.selectors import division_by_code
+from workflows.transitions import case_set, mark_held, transition_perform
+
+from . import task_access, task_rules
+from .access import MANAGING_DIVISION
+from .models import (
+    TASK_PROCEDURE_CODE,
+    Council,
+    CouncilSubject,
+    Decision,
+    HostOrganisation,
+    Method,
+    Programme,
+    Stage,
+    Status,
+    Task,
+)
+from .services import _next_number
+from .task_catalogue import current_version, task_limits
+
+
+class TaskRefused(DomainError):
+    code = "task_refused"
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _lock(pk: int) -> Task:
+    return mark_held(
+        Task.objects.select_for_update(of=("self",))
+        .select_related("pi", "host", "procedure_version")
+        .get(pk=pk)
+    )
+
+
+def _acting(step: str):
+    """The service performs `step` on the task: in one transaction the task row is
+    locked and the actor checked (`task_access.STEPS`), whatever the door."""
+
+    def decorate(service):
+        @functools.wraps(service)
+        def checked(**kwargs):
+            with transaction.atomic():
+                locked = _lock(kwargs["task"].pk)
+                task_access.step_authorize(locked, step, kwargs.get("actor"))
+                kwargs["task"] = locked
+                return service(**kwargs)
+
+        return checked
+
+    return decorate
+
+
+def _limits(task: Task) -> dict:
+    return (
+        task_limits(task.procedure_version)
+        if task.procedure_version_id
+        else dict(task_rules.LIMITS)
+    )
+
+
+def _open(task: Task, kind: str, due: date, *, owner=None) -> None:
+    """A ledger row on the task (the ladder of the task catalogue reminds its owner)."""
+    lim = _limits(task).get(kind)
+    deadline_open(
+        case=task,
+        kind=kind,
+        due_date=due,
+        title=f"{task.code}: {lim.name if lim else kind}",
+        procedure_version=task.procedure_version,
+        procedure_code=TASK_PROCEDURE_CODE,
+        dossier_code=task.code,
+        owner_user=owner,
+        owner_division=getattr(owner, "division", None) or division_by_code(MANAGING_DIVISION),
+    )
+
+
+def _step(task: Task, transition: str, actor, *, note: str = "", effects=None, data=None):
+    return transition_perform(
+        case=task, transition=transition, actor=actor, note=note, effects=effects, audit_data=data
+    )
+
+
+# --- proposal and overlap check -----------------------------------------------------------
+def task_propose(
+    *,
+    actor,
+    proposer: HostOrganisation,
+    title: str,
+    year: int,
+    summary: str = "",
+    field: str = "",
+    programme: str = Programme.PROVINCIAL,
+    task_type: str = "technology",
+) -> Task:
+    """A host organisation (its user) proposes a task for ordering (đề xuất đặt hàng)."""
+    title = " ".join((title or "").split())
+    if not title:
+        raise TaskRefused(_("Cần ghi tên nhiệm vụ đề xuất."), code="title_required")
+    with transaction.atomic():
+        probe = Task(proposer=proposer, title=title)
+        task_access.step_authorize(probe, "propose", actor)
+        today = _today()
+        task = Task.objects.create(
+            code=f"NV-{year}-{_next_number(f'st-task-{year}'):04d}",
+            title=title,
+            year=year,
+            summary=summary,
+            field=field,
+            programme=programme,
+            task_type=task_type,
+            proposer=proposer,
+            proposed_on=today,
+            procedure_version=current_version(today),
+            division=division_by_code(MANAGING_DIVISION),
+        )
+        audit_record(case=task, actor=actor, action="propose", to_state=task.stage)
+        return task
+
+
+@_acting("screen")
+def task_screen(*, task: Task, actor) -> Task:
+    """The division compiles the proposal and checks it for overlap with earlier tasks
+    (the similarity list on titles); the specialist who does it follows the task."""
+    earlier = list(Task.objects.exclude(pk=task.pk).values("code", "title"))
+    similar = task_rules.similar_titles(task.title, earlier)
+
+    follows = Role.SPECIALIST in actor_profile(actor).roles  # a leader does not take it
+
+    def effects(t, *_):
+        case_set(
+            t, similar_tasks=similar, officer_id=t.officer_id or (actor.pk if follows else None)
+        )
+
+    return _step(task, "screen", actor, effects=effects, data={"similar": similar})
+
+
+# --- identification council -----------------------------------------------------------------
+def _subject_of(task: Task, council: Council) -> CouncilSubject | None:
+    return council.subjects.filter(
+        target_type=ContentType.objects.get_for_model(Task), target_id=str(task.pk)
+    ).first()
+
+
+def _council_result(task: Task, council: Council) -> str | None:
+    """The published result for this task's subject ("thuc_hien" …), or None."""
+    if council.status not in (Status.PUBLISHED, Status.CLOSED):
+        return None
+    subject = _subject_of(task, council)
+    tally = council.tallies.filter(superseded_by__isnull=True).order_by("-number").first()
+    if subject is None or tally is None:
+        return None
+    row = next((s for s in tally.data.get("subjects", []) if s.get("subject") == subject.pk), None)
+    return row.get("result") if row else None
+
+
+@_acting("send_to_identification")
+def task_send_to_identification(*, task: Task, actor, council: Council) -> Task:
+    """Put the task before an identification council whose subject is this task (its
+    parties taken from the task, so conflicts are computed from it); the council's
+    recommendations are due 5 working days after its meeting."""
+    council = Council.objects.select_related("kind").get(pk=council.pk)
+    if council.kind.code != "identification":
+        raise TaskRefused(
+            _("Cần một Hội đồng tư vấn xác định nhiệm vụ."), code="wrong_council_kind"
+        )
+    if _subject_of(task, council) is None:
+        raise TaskRefused(
+            _("Nhiệm vụ chưa có trong danh sách đối tượng của hội đồng này."),
+            code="not_a_subject",
+        )
+    if council.meeting_on is None:
+        raise TaskRefused(_("Hội đồng chưa có ngày họp."), code="no_meeting_date")
+    due = task_rules.recommendation_due_on(council.meeting_on, limits=_limits(task))
+
+    def effects(t, *_):
+        _open(t, "recommendation", due, owner=council.secretary)
+
+    return _step(
+        task, "send_to_identification", actor, effects=effects, data={"council": council.code}
+    )
+
+
+def _identification_council(task: Task) -> Council | None:
+    subject = (
+        CouncilSubject.objects.filter(
+            target_type=ContentType.objects.get_for_model(Task),
+            target_id=str(task.pk),
+            council__kind__code="identification",
+        )
+        .select_related("council")
+        .order_by("-council_id")
+        .first()
+    )
+    return subject.council if subject else None
+
+
+@_acting("recommend")
+def task_recommend(*, task: Task, actor, method: str, on: date | None = None) -> Task:
+    """Record the council's recommendation "Thực hiện" with the method (tuyển chọn or
+    giao trực tiếp); the approval of the ordered list is due 15 days later."""
+    if method not in Method.values:
+        raise TaskRefused(
+            _("Cần chọn phương thức: tuyển chọn hoặc giao trực tiếp."), code="method_required"
+        )
+    council = _identification_council(task)
+    result = _council_result(task, council) if council else None
+    if result != "thuc_hien":
+        raise TaskRefused(
+            _(
+                "Chưa có kết quả “Thực hiện” đã công bố của Hội đồng xác định nhiệm vụ "
+                "(khoản 7 Điều 12 Thông tư số 06/2023/TT-BKHCN)."
+            ),
+            code="no_recommendation",
+        )
+    on = on or _today()
+    due = task_rules.approval_due_on(on, limits=_limits(task))
+
+    def effects(t, *_):
+        case_set(t, method=method, recommended_on=on)
+        deadlines_close_open(case=t, kinds=["recommendation"], on=on)
+        _open(t, "approval", due, owner=t.officer)
+
+    return _step(task, "recommend", actor, effects=effects, data={"method": method})
+
+
+@_acting("not_recommend")
+def task_not_recommend(*, task: Task, actor, reason: str) -> Task:
+    """The task is not ordered (the council's "Không thực hiện", or the Committee's
+    refusal), with the reason; its open dates close."""
+    if not (reason or "").strip():
+        raise TaskRefused(_("Cần ghi rõ lý do không đặt hàng."), code="reason_required")
+
+    def effects(t, *_):
+        deadlines_close_open(case=t, cancel_kinds=["recommendation", "approval"], on=_today())
+
+    return _step(task, "not_recommend", actor, note=reason.strip(), effects=effects)
+
+
+# --- approval and publication ---------------------------------------------------------------
+@_acting("approve")
+def task_approve(
+    *, task: Task, actor, number: str, signed_on: date, signer: str, title: str = ""
+) -> Task:
+    """Record the People's Committee's decision approving the ordered list (number, date,
+    signer; one decision covers many tasks); publication is due 15 days after it."""
+    number, signer = (number or "").strip(), (signer or "").strip()
+    if not number or not signer or signed_on is None:
+        raise TaskRefused(
+            _("Cần ghi số, ngày ký và người ký quyết định phê duyệt."), code="decision_required"
+        )
+    if signed_on > _today():
+        raise TaskRefused(_("Ngày ký quyết định không thể sau hôm nay."), code="future_decision")
+    if task.recommended_on and signed_on < task.recommended_on:
+        raise TaskRefused(
+            _("Quyết định phê duyệt không thể ký trước ngày có kiến nghị (%(d)s).")
+            % {"d": f"{task.recommended_on:%d/%m/%Y}"},
+            code="decision_before_recommendation",
+        )
+    decision, _created = Decision.objects.get_or_create(
+        number=number,
+        signed_on=signed_on,
+        defaults={"kind": Decision.Kind.ORDERED_LIST, "signer": signer, "title": title},
+    )
+    due = task_rules.publication_due_on(signed_on, limits=_limits(task))
+
+    def effects(t, *_):
+        case_set(t, ordering_decision_id=decision.pk)
+        deadlines_close_open(case=t, kinds=["approval"], on=signed_on)
+        _open(t, "publication", due, owner=t.officer)
+
+    return _step(task, "approve", actor, effects=effects, data={"decision": str(decision)})
+
+
+@_acting("publish")
+def task_publish(*, task: Task, actor, on: date | None = None) -> Task:
+    """The approved task is published (công bố công khai)."""
+    on = on or _today()
+
+    def effects(t, *_):
+        case_set(t, published_on=on)
+        deadlines_close_open(case=t, kinds=["publication"], on=on)
+
+    return _step(task, "publish", actor, effects=effects)
+
+
+__all__ = [
+    "Stage",
+    "TaskRefused",
+    "task_approve",
+    "task_not_recommend",
+    "task_propose",
+    "task_publish",
+    "task_recommend",
+    "task_screen",
+    "task_send_to_identification",
+]
