@@ -32,6 +32,8 @@ STEPS = {
     "not_recommend": DIVISION,
     "approve": LEADER,
     "publish": DIVISION,
+    "sign_contract": DIVISION,
+    "extend": LEADER,
 }
 
 STEP_ROLES = {

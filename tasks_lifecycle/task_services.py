@@ -22,8 +22,14 @@ from django.utils.translation import gettext as _
 
 from workflows.access import actor_profile
 from workflows.audit import audit_record
-from workflows.errors import DomainError
-from workflows.ledger import deadline_open, deadlines_close_open
+from workflows.errors import DomainError, TransitionRefused
+from workflows.ledger import (
+    deadline_open,
+    deadline_reschedule,
+    deadlines_close_open,
+    deadlines_for_case,
+)
+from workflows.models import Deadline
 from workflows.roles import Role
 from workflows.selectors import division_by_code
 from workflows.transitions import case_set, mark_held, transition_perform
@@ -32,10 +38,13 @@ from . import task_access, task_rules
 from .access import MANAGING_DIVISION
 from .models import (
     TASK_PROCEDURE_CODE,
+    Contract,
     Council,
     CouncilSubject,
     Decision,
     HostOrganisation,
+    Inspection,
+    Instalment,
     Method,
     Programme,
     Stage,
@@ -324,3 +333,185 @@ __all__ = [
     "task_screen",
     "task_send_to_identification",
 ]
+
+
+# --- contract and extension -----------------------------------------------------------------
+# the rows a contract end opens (task_rules.contract_deadlines), which an extension moves
+CONTRACT_ROWS = (
+    "contract_end",
+    "extension_window",
+    "acceptance_dossier",
+    "acceptance_limit_warning",
+    "acceptance_limit",
+)
+
+
+def _months_between(start: date, end: date) -> int:
+    """The task's duration: the months from `start` until the day after `end`."""
+    n = 0
+    while task_rules.add_months(start, n + 1) <= end:
+        n += 1
+    return n + 1
+
+
+def _party_owner(task: Task):
+    """Who a contract date warns first: the PI's account (else the officer)."""
+    return (task.pi.user if task.pi_id and task.pi.user_id else None) or task.officer
+
+
+def _schedule_inspections(task: Task, contract: Contract, limits: dict) -> list[Inspection]:
+    """Create the inspections the schedule adds (never removes one already held)."""
+    due = task_rules.inspection_schedule(
+        effective_on=contract.effective_on,
+        contract_end=contract.ends_on,
+        interval=limits["inspection_interval"],
+    )
+    have = set(task.inspections.values_list("due_on", flat=True))
+    created = []
+    number = len(have)
+    for day in due:
+        if day in have:
+            continue
+        number += 1
+        created.append(Inspection.objects.create(task=task, number=number, due_on=day))
+        _open(task, "inspection_due", day, owner=task.officer)
+    return created
+
+
+@_acting("sign_contract")
+def task_sign_contract(
+    *,
+    task: Task,
+    actor,
+    number: str,
+    signed_on: date,
+    effective_on: date,
+    starts_on: date,
+    ends_on: date,
+    budget: int,
+    instalments=(),
+) -> Task:
+    """Record the contract (number, dates, budget, instalments). Its end opens the ledger
+    rows that follow from it (end, extension window, acceptance dossier, the 6-month
+    limit and its warning) and its effect date the periodic inspections."""
+    number = (number or "").strip()
+    problems = []
+    if not number:
+        problems.append(_("Cần ghi số hợp đồng."))
+    if not (signed_on and effective_on and starts_on and ends_on):
+        problems.append(_("Cần ghi đủ ngày ký, ngày hiệu lực, thời gian thực hiện."))
+    else:
+        if effective_on < signed_on:
+            problems.append(_("Hợp đồng không thể có hiệu lực trước ngày ký."))
+        if ends_on <= starts_on:
+            problems.append(_("Ngày kết thúc phải sau ngày bắt đầu thực hiện."))
+    if not budget or budget <= 0:
+        problems.append(_("Kinh phí hợp đồng phải lớn hơn 0."))
+    instalments = [(d, int(a)) for d, a in instalments]
+    if instalments and sum(a for _d, a in instalments) != budget:
+        problems.append(
+            _("Tổng các đợt cấp kinh phí (%(sum)s đồng) phải bằng kinh phí hợp đồng (%(b)s đồng).")
+            % {"sum": f"{sum(a for _d, a in instalments):,}", "b": f"{budget:,}"}
+        )
+    if any(a <= 0 for _d, a in instalments):
+        problems.append(_("Mỗi đợt cấp kinh phí phải lớn hơn 0."))
+    if Contract.objects.filter(number=number).exists():
+        problems.append(_("Số hợp đồng %(n)s đã được dùng.") % {"n": number})
+    if problems:
+        raise TaskRefused(" ".join(problems), code="contract_invalid")
+    limits = _limits(task)
+    owner = _party_owner(task)
+
+    def effects(t, *_):
+        contract = Contract.objects.create(
+            task=t,
+            number=number,
+            signed_on=signed_on,
+            effective_on=effective_on,
+            starts_on=starts_on,
+            original_ends_on=ends_on,
+            ends_on=ends_on,
+            budget=budget,
+        )
+        Instalment.objects.bulk_create(
+            Instalment(contract=contract, number=i, due_on=d, amount=a)
+            for i, (d, a) in enumerate(instalments, start=1)
+        )
+        case_set(t, duration_months=t.duration_months or _months_between(starts_on, ends_on))
+        for kind, due in task_rules.contract_deadlines(ends_on, limits=limits).items():
+            _open(t, kind, due, owner=owner)
+        _schedule_inspections(t, contract, limits)
+
+    return _step(task, "sign_contract", actor, effects=effects, data={"contract": number})
+
+
+@_acting("extend")
+def task_extend(
+    *,
+    task: Task,
+    actor,
+    months: int,
+    requested_on: date,
+    decision_number: str,
+    signed_on: date,
+    signer: str,
+    cause: str,
+) -> Task:
+    """Record an extension (the host's request and the decision granting it): once only,
+    within its maximum, requested at least 1 month before the contract ends (TT 04/2015
+    Art 12). It moves the contract end and every ledger row that follows from it; the
+    audit row keeps each old and new date with the cause."""
+    if task.stage != Stage.IN_PROGRESS:
+        raise TransitionRefused(
+            _("Chỉ gia hạn nhiệm vụ đang thực hiện (hiện: “%(s)s”).")
+            % {"s": task.get_stage_display()}
+        )
+    contract = Contract.objects.select_for_update().get(task=task)
+    limits = _limits(task)
+    problems = task_rules.extension_problems(
+        contract_end=contract.ends_on,
+        duration_months=task.duration_months or 0,
+        extended_before=contract.extended_months > 0,
+        requested_on=requested_on,
+        months=months,
+        limits=limits,
+    )
+    if not (decision_number or "").strip() or not (signer or "").strip() or signed_on is None:
+        problems.append(_("Cần ghi số, ngày ký và người ký quyết định gia hạn."))
+    if not (cause or "").strip():
+        problems.append(_("Cần ghi lý do gia hạn."))
+    if problems:
+        raise TaskRefused(" ".join(problems), code="extension_refused")
+    decision = Decision.objects.create(
+        kind=Decision.Kind.EXTENSION,
+        number=decision_number.strip(),
+        signed_on=signed_on,
+        signer=signer.strip(),
+        title=_("Gia hạn thời gian thực hiện nhiệm vụ %(c)s") % {"c": task.code},
+    )
+    old_end = contract.ends_on
+    contract.ends_on = task_rules.extension_end(old_end, months)
+    contract.extended_months = months
+    contract.extension_decision = decision
+    contract.save(update_fields=["ends_on", "extended_months", "extension_decision"])
+    new = task_rules.contract_deadlines(contract.ends_on, limits=limits)
+    moved = {}
+    for row in deadlines_for_case(task).filter(kind__in=CONTRACT_ROWS, state=Deadline.State.OPEN):
+        moved[row.kind] = [row.due_date.isoformat(), new[row.kind].isoformat()]
+        deadline_reschedule(deadline=row, due_date=new[row.kind])
+    added = _schedule_inspections(task, contract, limits)
+    audit_record(
+        case=task,
+        actor=actor,
+        action="extend",
+        from_state=task.stage,
+        to_state=task.stage,
+        note=cause.strip(),
+        data={
+            "months": months,
+            "decision": str(decision),
+            "moved": moved,
+            "inspections_added": [i.due_on.isoformat() for i in added],
+        },
+    )
+    return task

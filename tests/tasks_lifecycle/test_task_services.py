@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from tasks_lifecycle import services as councils
-from tasks_lifecycle.models import HostOrganisation, Investigator, Stage, Task
+from tasks_lifecycle.models import Investigator, Stage, Task
 from tasks_lifecycle.task_services import (
     TaskRefused,
     task_approve,
@@ -19,10 +19,8 @@ from tasks_lifecycle.task_services import (
     task_screen,
     task_send_to_identification,
 )
-from tests.conftest import make_user
 from workflows.errors import ActionForbidden, TransitionRefused
-from workflows.models import AuditEntry, Deadline, Division
-from workflows.roles import Role
+from workflows.models import AuditEntry, Deadline
 
 from .conftest import ROLES, client_for, ok, on
 from .test_http_kinds import _board, _confirm_publish, _member_client, _to_meeting
@@ -30,30 +28,6 @@ from .test_http_kinds import _board, _confirm_publish, _member_client, _to_meeti
 pytestmark = pytest.mark.django_db
 
 SAM = "Nghiên cứu xây dựng mô hình trồng thử nghiệm Sâm Việt Nam tại huyện Mường La"
-
-
-@pytest.fixture
-def org(db):
-    host = HostOrganisation.objects.create(name="Trung tâm Ứng dụng KH&CN Sơn La")
-    return host
-
-
-@pytest.fixture
-def staff(people, qlkh, org):
-    host_user = make_user("tochuc", Role.APPLICANT)
-    org.users.add(host_user)
-    other_org_user = make_user("tochuckhac", Role.APPLICANT)
-    HostOrganisation.objects.create(name="Trường Đại học Tây Bắc").users.add(other_org_user)
-    other = Division.objects.get(code="cn-qlkhcs")
-    return {
-        **people,
-        "officer": make_user("cvqlkh", Role.SPECIALIST, division=qlkh),
-        "officer2": make_user("cvqlkh2", Role.SPECIALIST, division=qlkh),
-        "other_head": make_user("tpkhac", Role.HEAD_OF_DIVISION, division=other),
-        "director": make_user("giamdoc", Role.DIRECTOR),
-        "host": host_user,
-        "other_host": other_org_user,
-    }
 
 
 def _deadline(task: Task, kind: str) -> Deadline:
