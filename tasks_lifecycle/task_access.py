@@ -34,6 +34,9 @@ STEPS = {
     "publish": DIVISION,
     "sign_contract": DIVISION,
     "extend": LEADER,
+    "file_dossier": HOST,
+    "request_supplement": DIVISION,
+    "accept_dossier": DIVISION,
 }
 
 STEP_ROLES = {

@@ -38,6 +38,7 @@ from . import task_access, task_rules
 from .access import MANAGING_DIVISION
 from .models import (
     TASK_PROCEDURE_CODE,
+    AcceptanceDossier,
     Contract,
     Council,
     CouncilSubject,
@@ -515,3 +516,128 @@ def task_extend(
         },
     )
     return task
+
+
+# --- acceptance dossier ----------------------------------------------------------------------
+def _current_dossier(task: Task) -> AcceptanceDossier:
+    return task.dossiers.order_by("-submitted_on", "-id").first()
+
+
+@_acting("file_dossier")
+def task_file_dossier(*, task: Task, actor, self_evaluation: str, on: date | None = None) -> Task:
+    """The host files the acceptance dossier with its self-evaluation (TT 11/2014 Arts 5–7),
+    first or after a supplement request; the division owes the validity notice within 3
+    working days. A first filing more than 6 months after the contract end is recorded
+    as late: the result will be "Không đạt" whatever the votes (Art 13(1)(c))."""
+    if not (self_evaluation or "").strip():
+        raise TaskRefused(
+            _("Cần nộp báo cáo tự đánh giá kết quả thực hiện nhiệm vụ."),
+            code="self_evaluation_required",
+        )
+    on = on or _today()
+    limits = _limits(task)
+    end = Contract.objects.get(task=task).ends_on
+    first = not task.dossiers.exists()
+    late = task_rules.acceptance_late(contract_end=end, submitted_on=on, limits=limits)
+    due = task_rules.validity_notice_due_on(on, limits=limits)
+
+    def effects(t, *_):
+        AcceptanceDossier.objects.create(
+            task=t, submitted_on=on, self_evaluation=self_evaluation.strip()
+        )
+        deadlines_close_open(
+            case=t,
+            kinds=[
+                "contract_end",
+                "acceptance_dossier",
+                "acceptance_limit_warning",
+                "acceptance_limit",
+                "supplement",
+            ],
+            cancel_kinds=["extension_window"],
+            on=on,
+        )
+        _open(t, "validity_notice", due, owner=t.officer)
+
+    return _step(
+        task,
+        "file_dossier",
+        actor,
+        effects=effects,
+        data={"first": first, "late_over_limit": late, "days_after_end": (on - end).days},
+    )
+
+
+@_acting("request_supplement")
+def task_request_supplement(
+    *, task: Task, actor, missing: list[str], on: date | None = None
+) -> Task:
+    """The division notifies the host that the dossier is not valid, listing every item
+    at once; the host supplements within 5 working days (TT 11/2014 Art 7(3))."""
+    missing = [m.strip() for m in missing or [] if m and m.strip()]
+    if not missing:
+        raise TaskRefused(_("Cần liệt kê các tài liệu phải bổ sung."), code="missing_required")
+    on = on or _today()
+    due = task_rules.supplement_due_on(on, limits=_limits(task))
+    dossier = _current_dossier(task)
+
+    def effects(t, *_):
+        dossier.validity, dossier.notice_on, dossier.missing = (
+            AcceptanceDossier.Validity.SUPPLEMENT,
+            on,
+            missing,
+        )
+        dossier.save(update_fields=["validity", "notice_on", "missing"])
+        deadlines_close_open(case=t, kinds=["validity_notice"], on=on)
+        _open(t, "supplement", due, owner=_party_owner(t))
+
+    return _step(task, "request_supplement", actor, effects=effects, data={"missing": missing})
+
+
+@_acting("accept_dossier")
+def task_accept_dossier(*, task: Task, actor, on: date | None = None) -> Task:
+    """The division notifies the host that the dossier is valid; the acceptance council
+    is due to be set up within 15 working days (TT 11/2014 Art 9(1))."""
+    on = on or _today()
+    due = task_rules.acceptance_council_setup_due_on(on, limits=_limits(task))
+    dossier = _current_dossier(task)
+
+    def effects(t, *_):
+        dossier.validity, dossier.notice_on = AcceptanceDossier.Validity.VALID, on
+        dossier.save(update_fields=["validity", "notice_on"])
+        deadlines_close_open(case=t, kinds=["validity_notice"], on=on)
+        _open(t, "acceptance_council_setup", due, owner=t.officer)
+
+    return _step(task, "accept_dossier", actor, effects=effects)
+
+
+# --- the bar on new calls ----------------------------------------------------------------------
+def bar_reasons_for(*, host=None, pi=None, on: date) -> list[str]:
+    """Why `host` (a HostOrganisation) or `pi` (an Investigator) may not apply on `on`:
+    a "Không đạt" within the catalogue's period, or an acceptance dossier more than its
+    limit late (task_rules.bar_reasons over their earlier tasks)."""
+    from django.db.models import Min, Q
+
+    who = Q()
+    if host is not None:
+        who |= Q(host=host)
+    if pi is not None:
+        who |= Q(pi=pi)
+    if not who:
+        return []
+    tasks = (
+        Task.objects.filter(who)
+        .select_related("contract", "procedure_version")
+        .annotate(first_dossier=Min("dossiers__submitted_on"))
+    )
+    reasons = []
+    for t in tasks:
+        contract = getattr(t, "contract", None)
+        row = {
+            "title": t.title,
+            "failed_on": t.concluded_on if t.stage == Stage.FAILED else None,
+            "contract_end": contract.ends_on if contract else None,
+            "dossier_on": t.first_dossier,
+        }
+        reasons += task_rules.bar_reasons([row], on=on, limits=_limits(t))
+    return reasons

@@ -5,8 +5,24 @@ from datetime import date
 
 import pytest
 
-from tasks_lifecycle.models import Contract, Decision, Inspection, Investigator, Stage, Task
-from tasks_lifecycle.task_services import TaskRefused, task_extend, task_sign_contract
+from tasks_lifecycle.models import (
+    AcceptanceDossier,
+    Contract,
+    Decision,
+    Inspection,
+    Investigator,
+    Stage,
+    Task,
+)
+from tasks_lifecycle.task_services import (
+    TaskRefused,
+    bar_reasons_for,
+    task_accept_dossier,
+    task_extend,
+    task_file_dossier,
+    task_request_supplement,
+    task_sign_contract,
+)
 from workflows.errors import ActionForbidden
 from workflows.models import AuditEntry, Deadline
 
@@ -138,3 +154,63 @@ def test_extension_refused_late_or_too_long_with_the_reason(staff, approved):
                         signed_on=date(2025, 8, 1), **EXT)  # fmt: skip
     assert Contract.objects.get(task=task).ends_on == date(2025, 8, 31)
     assert _rows(task)["contract_end"].due_date == date(2025, 8, 31)
+
+
+# --- the acceptance dossier and the bar ---------------------------------------------------------
+def test_dossier_filed_supplemented_and_valid_with_its_dates(staff, approved):
+    task = _signed(staff, approved)
+    with on(date(2025, 9, 5)):
+        with pytest.raises(ActionForbidden):  # another organisation's user
+            task_file_dossier(task=task, actor=staff["other_host"], self_evaluation="Đạt")
+        with pytest.raises(TaskRefused):
+            task_file_dossier(task=task, actor=staff["host"], self_evaluation=" ")
+        task = task_file_dossier(task=task, actor=staff["host"], self_evaluation="Đạt yêu cầu")
+    rows = _rows(task)
+    assert task.stage == Stage.DOSSIER_FILED
+    assert rows["acceptance_dossier"].state == Deadline.State.MET
+    assert rows["acceptance_limit"].state == Deadline.State.MET
+    assert rows["extension_window"].state == Deadline.State.CANCELLED
+    assert rows["validity_notice"].due_date == date(2025, 9, 10)  # 3 working days
+    with on(date(2025, 9, 9)):
+        with pytest.raises(TaskRefused):
+            task_request_supplement(task=task, actor=staff["officer"], missing=[" "])
+        task = task_request_supplement(
+            task=task, actor=staff["officer"], missing=["Báo cáo tổng hợp", "Biên bản tự đánh giá"]
+        )
+    assert _rows(task)["supplement"].due_date == date(2025, 9, 16)  # 5 working days
+    assert _rows(task)["supplement"].owner_user == staff["host"]
+    with on(date(2025, 9, 15)):
+        task = task_file_dossier(task=task, actor=staff["host"], self_evaluation="Bổ sung đủ")
+    with on(date(2025, 9, 16)):
+        task = task_accept_dossier(task=task, actor=staff["officer"])
+    assert task.stage == Stage.DOSSIER_VALID
+    assert _rows(task)["supplement"].state == Deadline.State.MET
+    # the acceptance council within 15 working days of the valid dossier
+    assert _rows(task)["acceptance_council_setup"].due_date == date(2025, 10, 7)
+
+
+def test_dossier_more_than_six_months_late_is_recorded(staff, approved):
+    task = _signed(staff, approved)
+    with on(date(2026, 3, 1)):  # the limit was 28/02/2026
+        task = task_file_dossier(task=task, actor=staff["host"], self_evaluation="Muộn")
+    entry = AuditEntry.objects.get(object_id=str(task.pk), action="file_dossier")
+    assert entry.data["late_over_limit"] is True
+    assert _rows(task)["acceptance_limit"].state == Deadline.State.MISSED
+
+
+def test_the_bar_is_checked_from_the_host_and_pi_history(staff, approved, org):
+    task = _signed(staff, approved)
+    pi = task.pi
+    # 30 days after the end (31/08/2025) is 30/09/2025: not filed by then → barred
+    assert bar_reasons_for(host=org, on=date(2025, 9, 30)) == []
+    assert bar_reasons_for(host=org, on=date(2025, 10, 1))
+    assert bar_reasons_for(pi=pi, on=date(2025, 10, 1))
+    assert bar_reasons_for(on=date(2025, 10, 1)) == []
+    Task.objects.filter(pk=task.pk).update(stage=Stage.FAILED, concluded_on=date(2025, 12, 1))
+    with on(date(2025, 11, 1)):
+        AcceptanceDossier.objects.create(
+            task=task, submitted_on=date(2025, 11, 1), self_evaluation="x"
+        )
+    reasons = bar_reasons_for(pi=pi, on=date(2027, 12, 1))
+    assert len(reasons) == 1 and "Không đạt" in reasons[0]
+    assert bar_reasons_for(pi=pi, on=date(2027, 12, 2)) == []
