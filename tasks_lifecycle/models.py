@@ -981,6 +981,7 @@ class Task(FSMModelMixin, models.Model):
     def subject_spec(self) -> dict:
         """The `council_create` subject of this task: its parties and the link back."""
         contract = getattr(self, "contract", None)
+        first = self.dossiers.order_by("submitted_on").values_list("submitted_on", flat=True)
         return {
             "title": self.title,
             "pi_name": self.pi.full_name if self.pi_id else "",
@@ -990,6 +991,8 @@ class Task(FSMModelMixin, models.Model):
             "state_budget": self.state_budget,
             "host_proposed": bool(self.host_id) and self.host_id == self.proposer_id,
             "contract_end": contract.ends_on if contract else None,
+            # the acceptance tally applies the 6-month limit to the first filing
+            "dossier_submitted_on": first.first(),
             "target": self,
         }
 

@@ -7,6 +7,7 @@ from django_fsm import can_proceed
 
 from tasks_lifecycle import rules
 from tasks_lifecycle.models import (
+    AcceptanceDossier,
     Contract,
     HostOrganisation,
     Investigator,
@@ -117,7 +118,10 @@ def test_subject_spec_takes_the_parties_from_the_task_for_conflicts():
     task = Task.objects.select_related("contract", "pi", "host").get(pk=task.pk)
     spec = task.subject_spec()
     assert spec["target"] == task and spec["host_proposed"] is True
-    assert spec["contract_end"] == date(2026, 2, 28)
+    assert spec["contract_end"] == date(2026, 2, 28) and spec["dossier_submitted_on"] is None
+    AcceptanceDossier.objects.create(task=task, submitted_on=date(2026, 3, 20), self_evaluation="x")
+    AcceptanceDossier.objects.create(task=task, submitted_on=date(2026, 4, 2), self_evaluation="y")
+    assert task.subject_spec()["dossier_submitted_on"] == date(2026, 3, 20)
     view = {
         "title": spec["title"],
         "pi": spec["pi_name"],
