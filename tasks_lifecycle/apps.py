@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 def _install_catalogue(sender, **kwargs) -> None:
     from .catalogue import catalogue_install
+    from .task_catalogue import task_catalogue_install
 
     catalogue_install()
+    task_catalogue_install()
 
 
 class TasksLifecycleConfig(AppConfig):

@@ -72,6 +72,24 @@ def kind_fields(rule: rules.KindRule) -> dict:
     }
 
 
+def ladder_install(version: ProcedureVersion, ladder) -> None:
+    """The ladder rows of a new version: (deadline kind, step kind, offset, unit,
+    recipient, template) each."""
+    LadderStep.objects.bulk_create(
+        LadderStep(
+            version=version,
+            deadline_kind=dkind,
+            kind=skind,
+            offset=offset,
+            offset_unit=unit,
+            recipient=recipient,
+            template=template,
+            channels=IN_APP_EMAIL,
+        )
+        for dkind, skind, offset, unit, recipient, template in ladder
+    )
+
+
 @transaction.atomic
 def catalogue_install() -> ProcedureVersion:
     procedure, _ = Procedure.objects.get_or_create(
@@ -92,19 +110,7 @@ def catalogue_install() -> ProcedureVersion:
         },
     )
     if created:
-        LadderStep.objects.bulk_create(
-            LadderStep(
-                version=version,
-                deadline_kind=dkind,
-                kind=skind,
-                offset=offset,
-                offset_unit=unit,
-                recipient=recipient,
-                template=template,
-                channels=IN_APP_EMAIL,
-            )
-            for dkind, skind, offset, unit, recipient, template in LADDER
-        )
+        ladder_install(version, LADDER)
     for code, rule in rules.KINDS.items():
         CouncilKind.objects.get_or_create(
             code=code, defaults={**kind_fields(rule), "procedure_version": version}

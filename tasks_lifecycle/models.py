@@ -611,3 +611,566 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+# =========================================================================================
+# Provincial S&T tasks (nhiệm vụ KH&CN cấp tỉnh), from ordering to acceptance (issue 10).
+#
+# A `Task` carries its lifecycle stage as a protected FSM field, changed only through the
+# services (`workflows.transitions.transition_perform`). Every council decision of the
+# lifecycle is a `Council` above whose subject links back here (`target`) and takes its
+# parties — PI, participants, host — from the task (`Task.subject_spec`), so conflicts
+# of interest are computed from the task. The time limits are `task_rules.LIMITS`.
+# =========================================================================================
+TASK_PROCEDURE_CODE = "nhiem-vu-khcn"
+
+
+def _optional_fk(to, verbose_name, related_name: str, on_delete=models.PROTECT):
+    """A link that may be empty until its stage is reached."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=on_delete,
+        related_name=related_name,
+    )
+
+
+class HostOrganisation(models.Model):
+    """A host organisation (tổ chức chủ trì) or proposer; its users file online."""
+
+    name = models.CharField(_("tên tổ chức"), max_length=200, unique=True)
+    short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    tax_code = models.CharField(_("mã số thuế"), max_length=20, blank=True)
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản của tổ chức"),
+        blank=True,
+        related_name="host_organisations",
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("tổ chức chủ trì")
+        verbose_name_plural = _("tổ chức chủ trì")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Investigator(models.Model):
+    """A person who leads (chủ nhiệm) or takes part in a task."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    academic_title = models.CharField(_("học hàm, học vị"), max_length=60, blank=True)
+    organisation = _optional_fk(
+        HostOrganisation, _("tổ chức"), "investigators", on_delete=models.SET_NULL
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="investigator",
+    )
+    email = models.EmailField(_("thư điện tử"), blank=True)
+
+    class Meta:
+        verbose_name = _("nhà khoa học")
+        verbose_name_plural = _("nhà khoa học")
+        ordering = ["full_name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.academic_title} {self.full_name}".strip()
+
+
+class Decision(models.Model):
+    """A decision record of the People's Committee or the Department: number, date, signer."""
+
+    class Kind(models.TextChoices):
+        ORDERED_LIST = "ordered_list", _("Phê duyệt danh mục nhiệm vụ đặt hàng")
+        HOST_APPROVAL = (
+            "host_approval",
+            _("Phê duyệt tổ chức chủ trì, chủ nhiệm, kinh phí, phương thức khoán chi, thời gian"),
+        )
+        EXTENSION = "extension", _("Gia hạn thời gian thực hiện")
+        TERMINATION = "termination", _("Chấm dứt hợp đồng")
+        RECOGNITION = "recognition", _("Công nhận kết quả thực hiện nhiệm vụ")
+
+    kind = models.CharField(_("loại quyết định"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("số quyết định"), max_length=60)
+    signed_on = models.DateField(_("ngày ký"))
+    signer = models.CharField(_("người ký"), max_length=120)
+    title = models.CharField(_("trích yếu"), max_length=400, blank=True)
+
+    class Meta:
+        verbose_name = _("quyết định")
+        verbose_name_plural = _("quyết định")
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "signed_on"], name="uniq_task_decision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.signed_on:%d/%m/%Y})"
+
+
+class Programme(models.TextChoices):
+    PROVINCIAL = "provincial", _("Nhiệm vụ KH&CN cấp tỉnh")
+    IP = "ip", _("Chương trình phát triển tài sản trí tuệ")
+    BRAND = "brand", _("Dự án xây dựng, quản lý và phát triển nhãn hiệu")
+    NATIONAL_LOCAL = "national_local", _("Nhiệm vụ cấp quốc gia đề xuất đặt hàng của địa phương")
+    CLIMATE = "climate", _("Chương trình ứng phó với biến đổi khí hậu")
+
+
+class Method(models.TextChoices):
+    SELECTION = "selection", _("Tuyển chọn")
+    DIRECT = "direct", _("Giao trực tiếp")
+
+
+class LumpSum(models.TextChoices):
+    FULL = "full", _("Khoán chi đến sản phẩm cuối cùng")
+    PARTIAL = "partial", _("Khoán chi từng phần")
+
+
+class Stage(models.TextChoices):
+    PROPOSED = "proposed", _("Đề xuất đặt hàng")
+    SCREENED = "screened", _("Đã tổng hợp, rà soát trùng lặp")
+    IDENTIFICATION = "identification", _("Hội đồng xác định nhiệm vụ")
+    RECOMMENDED = "recommended", _("Đã có kiến nghị của Hội đồng, chờ phê duyệt")
+    NOT_ORDERED = "not_ordered", _("Không đặt hàng")
+    APPROVED = "approved", _("Đã phê duyệt danh mục, chờ công bố")
+    PUBLISHED = "published", _("Đã công bố danh mục")
+    CALL_OPEN = "call_open", _("Đang thông báo tuyển chọn")
+    CALL_FAILED = "call_failed", _("Không có hồ sơ hợp lệ, chờ tuyển chọn lần 2")
+    APPLICATIONS_OPENED = "applications_opened", _("Đã mở hồ sơ đăng ký")
+    SELECTION = "selection", _("Hội đồng tuyển chọn, giao trực tiếp")
+    REVISION = "revision", _("Hoàn thiện thuyết minh")
+    BUDGET_APPRAISAL = "budget_appraisal", _("Thẩm định kinh phí")
+    FINALISING = "finalising", _("Hoàn thiện hồ sơ sau thẩm định kinh phí")
+    AWAITING_APPROVAL = "awaiting_approval", _("Chờ phê duyệt tổ chức chủ trì, kinh phí")
+    HOST_APPROVED = "host_approved", _("Đã phê duyệt, chờ ký hợp đồng")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    TERMINATED = "terminated", _("Chấm dứt hợp đồng")
+    DOSSIER_FILED = "dossier_filed", _("Đã nộp hồ sơ nghiệm thu")
+    DOSSIER_SUPPLEMENT = "dossier_supplement", _("Bổ sung hồ sơ nghiệm thu")
+    DOSSIER_VALID = "dossier_valid", _("Hồ sơ nghiệm thu hợp lệ")
+    ACCEPTANCE = "acceptance", _("Hội đồng nghiệm thu")
+    CORRECTIONS = "corrections", _("Hoàn thiện hồ sơ sau nghiệm thu")
+    RECOGNISED = "recognised", _("Đã công nhận kết quả")
+    FAILED = "failed", _("Không đạt, thu hồi kinh phí")
+
+
+def _division(task: Task, user) -> bool:
+    return has_role(user, Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.DIRECTOR)
+
+
+def _leader(task: Task, user) -> bool:
+    return has_role(user, Role.HEAD_OF_DIVISION, Role.DIRECTOR)
+
+
+def _host(task: Task, user) -> bool:
+    """A user of the task's host organisation (the service checks which task)."""
+    return bool(getattr(user, "is_authenticated", False)) and task.host_id is not None
+
+
+def _step(name: str, source, target: str, permission, label):
+    def step(self) -> None:
+        pass
+
+    step.__name__ = step.__qualname__ = name
+    return transition(
+        field="stage",
+        source=source,
+        target=target,
+        permission=permission,
+        custom={"label": label},
+    )(step)
+
+
+S = Stage
+
+
+class Task(FSMModelMixin, models.Model):
+    """A provincial S&T task (nhiệm vụ KH&CN) from its proposal to its acceptance."""
+
+    code = models.CharField(_("mã nhiệm vụ"), max_length=30, unique=True)
+    title = models.CharField(_("tên nhiệm vụ"), max_length=500)
+    programme = models.CharField(
+        _("chương trình"), max_length=20, choices=Programme.choices, default=Programme.PROVINCIAL
+    )
+    field = models.CharField(_("lĩnh vực"), max_length=120, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm đặt hàng"))
+    task_type = models.CharField(
+        _("loại nhiệm vụ"),
+        max_length=20,
+        choices=CouncilSubject.TaskType.choices,
+        default=CouncilSubject.TaskType.TECHNOLOGY,
+    )
+    method = models.CharField(_("phương thức"), max_length=10, choices=Method.choices, blank=True)
+    proposer = _optional_fk(HostOrganisation, _("tổ chức đề xuất"), "tasks_proposed")
+    host = _optional_fk(HostOrganisation, _("tổ chức chủ trì"), "tasks_hosted")
+    pi = _optional_fk(Investigator, _("chủ nhiệm nhiệm vụ"), "tasks_led")
+    participants = models.ManyToManyField(
+        Investigator,
+        verbose_name=_("thành viên tham gia thực hiện"),
+        blank=True,
+        related_name="tasks_joined",
+    )
+    officer = _optional_fk(settings.AUTH_USER_MODEL, _("chuyên viên theo dõi"), "st_tasks_followed")
+    division = _optional_fk("workflows.Division", _("phòng quản lý"), "+")
+    procedure_version = _optional_fk(ProcedureVersion, _("phiên bản quy định"), "+")
+    stage = FSMField(
+        _("giai đoạn"), max_length=24, choices=Stage.choices, default=Stage.PROPOSED, protected=True
+    )
+    summary = models.TextField(_("mục tiêu, nội dung chính"), blank=True)
+    similar_tasks = models.JSONField(
+        _("nhiệm vụ có tên gần giống (rà soát trùng lặp)"), default=list, blank=True
+    )
+    proposed_on = models.DateField(_("ngày đề xuất"))
+    recommended_on = models.DateField(_("ngày có kiến nghị"), null=True, blank=True)
+    ordering_decision = _optional_fk(Decision, _("quyết định phê duyệt danh mục"), "tasks_ordered")
+    published_on = models.DateField(_("ngày công bố"), null=True, blank=True)
+    host_decision = _optional_fk(
+        Decision, _("quyết định phê duyệt tổ chức chủ trì, kinh phí"), "tasks_approved"
+    )
+    duration_months = models.PositiveSmallIntegerField(
+        _("thời gian thực hiện (tháng)"), null=True, blank=True
+    )
+    state_budget = models.BigIntegerField(_("kinh phí từ ngân sách (đồng)"), default=0)
+    other_budget = models.BigIntegerField(_("kinh phí từ nguồn khác (đồng)"), default=0)
+    lump_sum = models.CharField(
+        _("phương thức khoán chi"), max_length=10, choices=LumpSum.choices, blank=True
+    )
+    acceptance_class = models.CharField(
+        _("xếp loại nghiệm thu"), max_length=10, choices=rules.ACCEPTANCE_FORM, blank=True
+    )
+    concluded_on = models.DateField(_("ngày có kết luận nghiệm thu"), null=True, blank=True)
+    refund_amount = models.BigIntegerField(
+        _("số kinh phí phải hoàn trả (đồng)"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("lập lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nhiệm vụ KH&CN")
+        verbose_name_plural = _("nhiệm vụ KH&CN")
+        ordering = ["-year", "code"]
+        indexes = [
+            models.Index(fields=["stage", "year"], name="task_stage_year"),
+            models.Index(fields=["host", "stage"], name="task_host_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.title}"
+
+    # --- the lifecycle; the work (dates, records, ledger) is in the services -----------
+    screen = _step("screen", S.PROPOSED, S.SCREENED, _division, _("Tổng hợp, rà soát trùng lặp"))
+    send_to_identification = _step(
+        "send_to_identification",
+        S.SCREENED,
+        S.IDENTIFICATION,
+        _division,
+        _("Đưa ra Hội đồng xác định nhiệm vụ"),
+    )
+    recommend = _step(
+        "recommend", S.IDENTIFICATION, S.RECOMMENDED, _division, _("Ghi nhận kiến nghị")
+    )
+    not_recommend = _step(
+        "not_recommend",
+        [S.IDENTIFICATION, S.RECOMMENDED],
+        S.NOT_ORDERED,
+        _division,
+        _("Không đặt hàng"),
+    )
+    approve = _step(
+        "approve", S.RECOMMENDED, S.APPROVED, _leader, _("Ghi nhận quyết định phê duyệt danh mục")
+    )
+    publish = _step("publish", S.APPROVED, S.PUBLISHED, _division, _("Công bố danh mục"))
+    open_call = _step(
+        "open_call",
+        [S.PUBLISHED, S.CALL_FAILED],
+        S.CALL_OPEN,
+        _division,
+        _("Thông báo tuyển chọn"),
+    )
+    open_applications = _step(
+        "open_applications",
+        S.CALL_OPEN,
+        S.APPLICATIONS_OPENED,
+        _division,
+        _("Mở hồ sơ đăng ký (biên bản mở hồ sơ)"),
+    )
+    call_fails = _step(
+        "call_fails",
+        [S.CALL_OPEN, S.APPLICATIONS_OPENED, S.SELECTION],
+        S.CALL_FAILED,
+        _division,
+        _("Ghi nhận không có hồ sơ hợp lệ"),
+    )
+    send_to_selection = _step(
+        "send_to_selection",
+        [S.APPLICATIONS_OPENED, S.PUBLISHED],
+        S.SELECTION,
+        _division,
+        _("Đưa ra Hội đồng tuyển chọn, giao trực tiếp"),
+    )
+    select = _step("select", S.SELECTION, S.REVISION, _division, _("Ghi nhận kết quả tuyển chọn"))
+    submit_revision = _step(
+        "submit_revision", S.REVISION, S.BUDGET_APPRAISAL, _host, _("Nộp thuyết minh hoàn thiện")
+    )
+    appraise_budget = _step(
+        "appraise_budget",
+        S.BUDGET_APPRAISAL,
+        S.FINALISING,
+        _division,
+        _("Ghi nhận kết luận Tổ thẩm định"),
+    )
+    finalise = _step(
+        "finalise", S.FINALISING, S.AWAITING_APPROVAL, _host, _("Nộp hồ sơ hoàn thiện")
+    )
+    approve_host = _step(
+        "approve_host",
+        S.AWAITING_APPROVAL,
+        S.HOST_APPROVED,
+        _leader,
+        _("Ghi nhận quyết định phê duyệt tổ chức chủ trì, kinh phí"),
+    )
+    sign_contract = _step(
+        "sign_contract", S.HOST_APPROVED, S.IN_PROGRESS, _division, _("Ghi nhận hợp đồng")
+    )
+    terminate = _step("terminate", S.IN_PROGRESS, S.TERMINATED, _leader, _("Chấm dứt hợp đồng"))
+    file_dossier = _step(
+        "file_dossier",
+        [S.IN_PROGRESS, S.DOSSIER_SUPPLEMENT],
+        S.DOSSIER_FILED,
+        _host,
+        _("Nộp hồ sơ đánh giá, nghiệm thu"),
+    )
+    request_supplement = _step(
+        "request_supplement",
+        S.DOSSIER_FILED,
+        S.DOSSIER_SUPPLEMENT,
+        _division,
+        _("Thông báo hồ sơ chưa hợp lệ, yêu cầu bổ sung"),
+    )
+    accept_dossier = _step(
+        "accept_dossier", S.DOSSIER_FILED, S.DOSSIER_VALID, _division, _("Thông báo hồ sơ hợp lệ")
+    )
+    send_to_acceptance = _step(
+        "send_to_acceptance",
+        S.DOSSIER_VALID,
+        S.ACCEPTANCE,
+        _division,
+        _("Đưa ra Hội đồng nghiệm thu"),
+    )
+    pass_acceptance = _step(
+        "pass_acceptance", S.ACCEPTANCE, S.CORRECTIONS, _division, _("Ghi nhận kết quả Đạt")
+    )
+    fail_acceptance = _step(
+        "fail_acceptance", S.ACCEPTANCE, S.FAILED, _division, _("Ghi nhận kết quả Không đạt")
+    )
+    recognise = _step(
+        "recognise", S.CORRECTIONS, S.RECOGNISED, _leader, _("Ghi nhận quyết định công nhận")
+    )
+
+    # --- the council subject: parties from the task, so conflicts are computed from it
+    def subject_spec(self) -> dict:
+        """The `council_create` subject of this task: its parties and the link back."""
+        contract = getattr(self, "contract", None)
+        first = self.dossiers.order_by("submitted_on").values_list("submitted_on", flat=True)
+        return {
+            "title": self.title,
+            "pi_name": self.pi.full_name if self.pi_id else "",
+            "participants": [p.full_name for p in self.participants.all()],
+            "host_organisation": self.host.name if self.host_id else "",
+            "task_type": self.task_type,
+            "state_budget": self.state_budget,
+            "host_proposed": bool(self.host_id) and self.host_id == self.proposer_id,
+            "contract_end": contract.ends_on if contract else None,
+            # the acceptance tally applies the 6-month limit to the first filing
+            "dossier_submitted_on": first.first(),
+            "target": self,
+        }
+
+
+class Call(models.Model):
+    """A public call for applications (thông báo tuyển chọn), round 1 or 2."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="calls"
+    )
+    round = models.PositiveSmallIntegerField(_("lần thông báo"), default=1)
+    opens_on = models.DateField(_("ngày bắt đầu thông báo"))
+    closes_on = models.DateField(_("hạn nộp hồ sơ"))
+    opened_on = models.DateField(_("ngày mở hồ sơ"), null=True, blank=True)
+    opening_record = models.TextField(_("biên bản mở hồ sơ"), blank=True)
+    failed_on = models.DateField(_("ngày xác định không có hồ sơ hợp lệ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo tuyển chọn")
+        verbose_name_plural = _("thông báo tuyển chọn")
+        ordering = ["task", "round"]
+        constraints = [models.UniqueConstraint(fields=["task", "round"], name="uniq_call_round")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} #{self.round}"
+
+
+class Application(models.Model):
+    """An application to a call (hồ sơ đăng ký tuyển chọn), with its parties."""
+
+    call = models.ForeignKey(
+        Call,
+        verbose_name=_("thông báo tuyển chọn"),
+        on_delete=models.CASCADE,
+        related_name="applications",
+    )
+    host = models.ForeignKey(
+        HostOrganisation,
+        verbose_name=_("tổ chức đăng ký chủ trì"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    pi = models.ForeignKey(
+        Investigator,
+        verbose_name=_("chủ nhiệm"),
+        on_delete=models.PROTECT,
+        related_name="applications_led",
+    )
+    participants = models.ManyToManyField(
+        Investigator,
+        verbose_name=_("thành viên tham gia"),
+        blank=True,
+        related_name="applications_joined",
+    )
+    submitted_at = models.DateTimeField(_("nộp lúc"))
+    state_budget = models.BigIntegerField(_("kinh phí đề nghị từ ngân sách (đồng)"), default=0)
+    valid = models.BooleanField(_("hợp lệ"), null=True)
+    invalid_reason = models.TextField(_("lý do không hợp lệ"), blank=True)
+    winner = models.BooleanField(_("trúng tuyển"), default=False)
+
+    class Meta:
+        verbose_name = _("hồ sơ đăng ký tuyển chọn")
+        verbose_name_plural = _("hồ sơ đăng ký tuyển chọn")
+        ordering = ["call", "submitted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "host"], name="uniq_application_call_host")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} – {self.host}"
+
+
+class Contract(models.Model):
+    """The task's contract (model contract of TT 05/2014): number, dates, budget."""
+
+    task = models.OneToOneField(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="contract"
+    )
+    number = models.CharField(_("số hợp đồng"), max_length=60, unique=True)
+    signed_on = models.DateField(_("ngày ký"))
+    effective_on = models.DateField(_("ngày có hiệu lực"))
+    starts_on = models.DateField(_("thời gian thực hiện từ"))
+    original_ends_on = models.DateField(_("ngày kết thúc theo hợp đồng ban đầu"))
+    ends_on = models.DateField(_("ngày kết thúc (kể cả gia hạn)"))
+    budget = models.BigIntegerField(_("kinh phí từ ngân sách (đồng)"))
+    extended_months = models.PositiveSmallIntegerField(_("số tháng được gia hạn"), default=0)
+    extension_decision = _optional_fk(Decision, _("quyết định gia hạn"), "+")
+
+    class Meta:
+        verbose_name = _("hợp đồng")
+        verbose_name_plural = _("hợp đồng")
+        ordering = ["-signed_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="contract_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="contract_budget_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Instalment(models.Model):
+    """A budget instalment (đợt cấp kinh phí) of a contract."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="instalments")
+    number = models.PositiveSmallIntegerField(_("đợt"))
+    due_on = models.DateField(_("dự kiến cấp"))
+    amount = models.BigIntegerField(_("số tiền (đồng)"))
+    paid_on = models.DateField(_("ngày cấp"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đợt cấp kinh phí")
+        verbose_name_plural = _("đợt cấp kinh phí")
+        ordering = ["contract", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="uniq_instalment"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} #{self.number}"
+
+
+class Inspection(models.Model):
+    """A periodic inspection (kiểm tra, đánh giá định kỳ, TT 04/2015) of a task."""
+
+    class Outcome(models.TextChoices):
+        ON_TRACK = "on_track", _("Đúng tiến độ, tiếp tục thực hiện")
+        ADJUST = "adjust", _("Cần điều chỉnh")
+        TERMINATE = "terminate", _("Đề nghị chấm dứt hợp đồng")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="inspections"
+    )
+    number = models.PositiveSmallIntegerField(_("lần kiểm tra"))
+    due_on = models.DateField(_("hạn kiểm tra định kỳ"))
+    planned_on = models.DateField(_("ngày kiểm tra"), null=True, blank=True)
+    notified_on = models.DateField(_("ngày thông báo cho tổ chức chủ trì"), null=True, blank=True)
+    ended_on = models.DateField(_("ngày kết thúc kiểm tra"), null=True, blank=True)
+    outcome = models.CharField(_("kết luận"), max_length=10, choices=Outcome.choices, blank=True)
+    workload_confirmed_on = models.DateField(_("ngày xác nhận khối lượng"), null=True, blank=True)
+    spending_confirmed_on = models.DateField(_("ngày xác nhận kinh phí"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kiểm tra định kỳ")
+        verbose_name_plural = _("kiểm tra định kỳ")
+        ordering = ["task", "number"]
+        constraints = [models.UniqueConstraint(fields=["task", "number"], name="uniq_inspection")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} – {self.number}"
+
+
+class AcceptanceDossier(models.Model):
+    """One filing of the acceptance dossier (hồ sơ đánh giá, nghiệm thu, TT 11/2014 Art 6–7)."""
+
+    class Validity(models.TextChoices):
+        PENDING = "pending", _("Chờ kiểm tra tính hợp lệ")
+        SUPPLEMENT = "supplement", _("Chưa hợp lệ, yêu cầu bổ sung")
+        VALID = "valid", _("Hợp lệ")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="dossiers"
+    )
+    submitted_on = models.DateField(_("ngày nộp"))
+    self_evaluation = models.TextField(_("tự đánh giá của tổ chức chủ trì"))
+    validity = models.CharField(
+        _("tính hợp lệ"), max_length=10, choices=Validity.choices, default=Validity.PENDING
+    )
+    notice_on = models.DateField(_("ngày thông báo tính hợp lệ"), null=True, blank=True)
+    missing = models.JSONField(_("tài liệu cần bổ sung"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ nghiệm thu")
+        verbose_name_plural = _("hồ sơ nghiệm thu")
+        ordering = ["task", "submitted_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} ({self.submitted_on:%d/%m/%Y})"

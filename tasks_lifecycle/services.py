@@ -267,20 +267,26 @@ def council_create(
             secretary=actor,
         )
         if target is not None:
-            from django.contrib.contenttypes.models import ContentType
-
-            council.target_type = ContentType.objects.get_for_model(target)
-            council.target_id = str(target.pk)
+            council.target_type, council.target_id = _link(target)
         council.save()
         for i, spec in enumerate(subjects):
-            CouncilSubject.objects.create(
+            subject = CouncilSubject(
                 council=council,
                 position=i,
                 **{f: spec[f] for f in SUBJECT_FIELDS if f in spec and spec[f] is not None},
             )
+            if spec.get("target") is not None:  # the record it decides (an S&T task)
+                subject.target_type, subject.target_id = _link(spec["target"])
+            subject.save()
         audit_record(case=council, actor=actor, action="create", to_state=council.status)
         _flow_start(council)
         return council
+
+
+def _link(record) -> tuple:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(record), str(record.pk)
 
 
 def _flow_start(council: Council) -> None:

@@ -13,7 +13,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from tasks_lifecycle.models import Expert
+from tasks_lifecycle.models import Expert, HostOrganisation
 from tests.conftest import make_user
 from workflows.models import Division
 from workflows.roles import Role
@@ -144,3 +144,28 @@ def constitute_and_dispatch(api, cid: int, *, dispatch: bool = True, day: str = 
                 {"decision_number": "1/QĐ", "decision_date": day}, format="json"))  # fmt: skip
     ok(api.post(f"/api/councils/{cid}/papers/", {"title": "Hồ sơ", "file": pdf()}))
     return ok(api.post(f"/api/councils/{cid}/dispatch/")) if dispatch else None
+
+
+# --- the S&T tasks (issue 10) -------------------------------------------------------------
+@pytest.fixture
+def org(db):
+    """The host organisation of the tasks under test."""
+    return HostOrganisation.objects.create(name="Trung tâm Ứng dụng KH&CN Sơn La")
+
+
+@pytest.fixture
+def staff(people, qlkh, org):
+    host_user = make_user("tochuc", Role.APPLICANT)
+    org.users.add(host_user)
+    other_org_user = make_user("tochuckhac", Role.APPLICANT)
+    HostOrganisation.objects.create(name="Trường Đại học Tây Bắc").users.add(other_org_user)
+    other = Division.objects.get(code="cn-qlkhcs")
+    return {
+        **people,
+        "officer": make_user("cvqlkh", Role.SPECIALIST, division=qlkh),
+        "officer2": make_user("cvqlkh2", Role.SPECIALIST, division=qlkh),
+        "other_head": make_user("tpkhac", Role.HEAD_OF_DIVISION, division=other),
+        "director": make_user("giamdoc", Role.DIRECTOR),
+        "host": host_user,
+        "other_host": other_org_user,
+    }
