@@ -65,6 +65,8 @@ bench: setup
 	$(PY) benchmarks/transitions_bench.py --http
 	$(PY) benchmarks/lookup_bench.py
 	$(PY) benchmarks/delivery_bench.py
+	$(PY) benchmarks/councils_workspace_bench.py
+	$(PY) benchmarks/penalties_register_bench.py
 
 # Debian's Chromium for the browser tests (tests/browser); run as root.
 .PHONY: browser
