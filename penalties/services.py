@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from workflows.ledger import deadline_open, deadlines_close_open, deadlines_for_
 from workflows.models import Deadline
 from workflows.roles import Role
 from workflows.selectors import division_by_code, procedure_version_for, role_group, time_limit_rule
+from workflows.sql import next_in_sequence
 from workflows.transitions import case_lock, case_set, mark_held, transition_perform
 
 from . import access, rules
@@ -81,14 +82,7 @@ def _param(case: PenaltyCase, key: str, default=None):
 
 
 def _next_number(key: str) -> int:
-    table = connection.ops.quote_name(Counter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (key, value) VALUES (%s, 1) "  # noqa: S608 - our table name
-            f"ON CONFLICT (key) DO UPDATE SET value = {table}.value + 1 RETURNING value",
-            [key],
-        )
-        return cursor.fetchone()[0]
+    return next_in_sequence(Counter, key)
 
 
 # --- who may act ---------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from workflows.selectors import (
     role_group,
     time_limit_rule,
 )
+from workflows.sql import next_in_sequence
 from workflows.transitions import (
     after_commit,
     case_lock,
@@ -133,16 +134,7 @@ def _today() -> date:
 
 
 def _next_number(key: str) -> int:
-    """The next value of a named sequence: one upsert that takes the row lock and
-    returns the new value (PostgreSQL, and SQLite ≥ 3.35)."""
-    table = connection.ops.quote_name(Counter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (key, value) VALUES (%s, 1) "  # noqa: S608 - our table name
-            f"ON CONFLICT (key) DO UPDATE SET value = {table}.value + 1 RETURNING value",
-            [key],
-        )
-        return cursor.fetchone()[0]
+    return next_in_sequence(Counter, key)
 
 
 def _division(code: str) -> Division | None:

@@ -15,7 +15,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from workflows.calendar import add_working_days
 from workflows.errors import DomainError, TransitionRefused
 from workflows.ledger import deadline_open, deadlines_close_open
 from workflows.selectors import division_by_code
+from workflows.sql import next_in_sequence
 from workflows.transitions import mark_held, transition_perform
 from workflows.uploads import upload_check
 
@@ -96,14 +97,7 @@ def _today() -> date:
 
 
 def _next_number(key: str) -> int:
-    table = connection.ops.quote_name(Counter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (key, value) VALUES (%s, 1) "  # noqa: S608 - our table name
-            f"ON CONFLICT (key) DO UPDATE SET value = {table}.value + 1 RETURNING value",
-            [key],
-        )
-        return cursor.fetchone()[0]
+    return next_in_sequence(Counter, key)
 
 
 def _require(council: Council, *states: str, action: str) -> None:
