@@ -19,30 +19,51 @@ viewflow's undo, cancel or revive.
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
-from viewflow import this
-from viewflow.workflow import flow, lock
 from viewflow.workflow.flow.viewset import FlowViewset
-from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.models import Process
 
 from workflows.roles import Role
+from workflows.stageflow import (
+    stage_flow,
+    stage_next_actor_label,
+    stage_open_tasks,
+    stage_process,
+    stage_specs,
+    stage_sync,
+)
 
 from .models import PenaltyCase, Status
 
-OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
-
-STAGES = {
-    "record": ((Status.RECORDED, Status.EXPLANATION), (Role.INSPECTOR,)),
-    "sign": ((Status.PROPOSED,), (Role.HEAD_OF_DIVISION, Role.DIRECTOR)),
-    "deliver": ((Status.DECIDED,), (Role.INSPECTOR,)),
-    "collect": (
-        (Status.AWAITING_PAYMENT, Status.INSTALMENTS, Status.POSTPONED),
-        (Role.ACCOUNTANT, Role.INSPECTOR),
-    ),
-    "enforce": ((Status.OVERDUE, Status.ENFORCEMENT), (Role.INSPECTOR, Role.HEAD_OF_DIVISION)),
-}
+STAGES = stage_specs(
+    [
+        (
+            "record",
+            (Status.RECORDED, Status.EXPLANATION),
+            (Role.INSPECTOR,),
+            _("Thanh tra viên: giải trình, dự thảo quyết định"),
+        ),
+        (
+            "sign",
+            (Status.PROPOSED,),
+            (Role.HEAD_OF_DIVISION, Role.DIRECTOR),
+            _("Người có thẩm quyền ký quyết định xử phạt"),
+        ),
+        ("deliver", (Status.DECIDED,), (Role.INSPECTOR,), _("Giao quyết định xử phạt")),
+        (
+            "collect",
+            (Status.AWAITING_PAYMENT, Status.INSTALMENTS, Status.POSTPONED),
+            (Role.ACCOUNTANT, Role.INSPECTOR),
+            _("Thu tiền phạt (Kho bạc, kế toán)"),
+        ),
+        (
+            "enforce",
+            (Status.OVERDUE, Status.ENFORCEMENT),
+            (Role.INSPECTOR, Role.HEAD_OF_DIVISION),
+            _("Đôn đốc, cưỡng chế thi hành"),
+        ),
+    ]
+)
 
 
 class PenaltyProcess(Process):
@@ -52,95 +73,29 @@ class PenaltyProcess(Process):
         verbose_name_plural = _("quy trình xử phạt vi phạm hành chính")
 
 
-class _NoTakeBack:
-    undo_view_class = None
-    cancel_view_class = None
-    revive_view_class = None
+def _sees(user) -> bool:
+    from .access import sees_cases
+
+    return sees_cases(user)
 
 
-class Stage(_NoTakeBack, flow.Handle):
-    """A stage of the case: open while the status is one of `statuses`; `roles` act."""
-
-    def __init__(self, *, stage: str, **kwargs):
-        super().__init__(**kwargs)
-        self.stage = stage
-        self.statuses, self.roles = STAGES[stage]
-
-
-def _status(activation) -> str:
-    return (
-        PenaltyCase.objects.filter(pk=activation.process.artifact_object_id)
-        .values_list("status", flat=True)
-        .get()
-    )
-
-
-def _is(stage: str):
-    def condition(activation) -> bool:
-        return _status(activation) in STAGES[stage][0]
-
-    condition.stage = stage
-    return condition
-
-
-class PenaltyFlow(flow.Flow):
-    process_class = PenaltyProcess
-    lock_impl = lock.select_for_update_lock
-    process_title = _("Xử phạt vi phạm hành chính")
-    process_description = _(
+PenaltyFlow = stage_flow(
+    "PenaltyFlow",
+    module=__name__,
+    model=PenaltyCase,
+    status_field="status",
+    stages=STAGES,
+    process_class=PenaltyProcess,
+    title=_("Xử phạt vi phạm hành chính"),
+    description=_(
         "Từ kết luận thanh tra, biên bản vi phạm, quyết định xử phạt đến khi thu đủ tiền phạt "
         "(Luật Xử lý vi phạm hành chính)."
-    )
-
-    start = (
-        flow.StartHandle(this.start_process)
-        .Annotation(title=_("Lập biên bản vi phạm hành chính"))
-        .Next(this.route)
-    )
-    route = (
-        flow.Switch()
-        .Case(this.record, _is("record"))
-        .Case(this.sign, _is("sign"))
-        .Case(this.deliver, _is("deliver"))
-        .Case(this.collect, _is("collect"))
-        .Case(this.enforce, _is("enforce"))
-        .Default(this.end)
-        .Annotation(title=_("Chuyển bước theo trạng thái hồ sơ"))
-    )
-    record = (
-        Stage(stage="record")
-        .Annotation(title=_("Thanh tra viên: giải trình, dự thảo quyết định"))
-        .Next(this.route)
-    )
-    sign = (
-        Stage(stage="sign")
-        .Annotation(title=_("Người có thẩm quyền ký quyết định xử phạt"))
-        .Next(this.route)
-    )
-    deliver = Stage(stage="deliver").Annotation(title=_("Giao quyết định xử phạt")).Next(this.route)
-    collect = (
-        Stage(stage="collect")
-        .Annotation(title=_("Thu tiền phạt (Kho bạc, kế toán)"))
-        .Next(this.route)
-    )
-    enforce = (
-        Stage(stage="enforce").Annotation(title=_("Đôn đốc, cưỡng chế thi hành")).Next(this.route)
-    )
-    end = flow.End().Annotation(title=_("Kết thúc"))
-
-    def has_view_permission(self, user, obj=None) -> bool:
-        from .access import sees_cases
-
-        return sees_cases(user)
-
-    def has_manage_permission(self, user, obj=None) -> bool:
-        """Handle tasks are moved by the services only: nobody manages them by hand."""
-        return bool(getattr(user, "is_superuser", False))
-
-    def start_process(self, activation, case: PenaltyCase):
-        activation.process.artifact = case
-        activation.process.data = {"case": case.pk, "code": case.code}
-        return activation.process
+    ),
+    start_title=_("Lập biên bản vi phạm hành chính"),
+    route_title=_("Chuyển bước theo trạng thái hồ sơ"),
+    end_title=_("Kết thúc"),
+    sees=_sees,
+)
 
 
 class PenaltyFlowViewset(FlowViewset):
@@ -156,47 +111,20 @@ class PenaltyFlowViewset(FlowViewset):
         return ProcessDetailView
 
 
-def _ct() -> ContentType:
-    return ContentType.objects.get_for_model(PenaltyCase)
-
-
 def process_for(case: PenaltyCase) -> Process | None:
-    return (
-        Process.objects.filter(
-            flow_class=PenaltyFlow, artifact_content_type=_ct(), artifact_object_id=case.pk
-        )
-        .order_by("-pk")
-        .first()
-    )
+    return stage_process(PenaltyFlow, case)
 
 
 def open_tasks(case: PenaltyCase):
-    return Task.objects.filter(
-        process__flow_class=PenaltyFlow,
-        process__artifact_content_type=_ct(),
-        process__artifact_object_id=case.pk,
-        status__in=OPEN_TASK_STATUSES,
-    ).order_by("pk")
+    return stage_open_tasks(PenaltyFlow, case)
 
 
 def flow_sync_locked(case: PenaltyCase) -> None:
-    """Bring the case's process in line with its status, inside the caller's transaction
-    (the case row is saved and locked): start it if there is none, complete the open
-    stage that no longer matches so the switch routes again."""
-    if process_for(case) is None:
-        PenaltyFlow.start.run(case=case)
-        return
-    for task in open_tasks(case):
-        node = task.flow_task
-        if isinstance(node, Stage) and case.status not in node.statuses:
-            node.run(task)
+    """Bring the case's process in line with its status, inside the caller's
+    transaction (`workflows.stageflow.stage_sync`)."""
+    stage_sync(PenaltyFlow, case, case.status)
 
 
 def next_actor_label(case: PenaltyCase) -> str:
     """Who acts next, from the open task (for the case page)."""
-    task = open_tasks(case).first()
-    if task is None or not isinstance(task.flow_task, Stage):
-        return ""
-    from workflows.access import _role_labels
-
-    return _role_labels(task.flow_task.roles)
+    return stage_next_actor_label(PenaltyFlow, case)

@@ -22,9 +22,10 @@ class TasksLifecycleConfig(AppConfig):
         )
         from workflows import registry
 
-        from . import demo, flows, staff_app
+        from . import demo, flows, staff_app, task_flows
 
         registry.demo_seeders.append(demo.seed_councils)
         registry.site_applications.append(staff_app.CouncilsStaffApp())
         for flow_class in flows.FLOWS:
             registry.flow_viewsets.append(flows.CouncilFlowViewset(flow_class))
+        registry.flow_viewsets.append(task_flows.TaskFlowViewset(task_flows.TaskFlow))

@@ -34,6 +34,7 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
 from workflows.roles import is_staff_member
+from workflows.stageflow import NoTakeBack
 
 from .models import Ballot, Council, KindCode, Membership, Review, Status
 
@@ -59,12 +60,6 @@ class CouncilProcess(Process):
         proxy = True
         verbose_name = _("quy trình hội đồng")
         verbose_name_plural = _("quy trình hội đồng")
-
-
-class _NoTakeBack:
-    undo_view_class = None
-    cancel_view_class = None
-    revive_view_class = None
 
 
 class StepActivation(ViewActivation):
@@ -93,15 +88,15 @@ class TaskPageView(View):
     post = get
 
 
-class Step(_NoTakeBack, flow.View):
+class Step(NoTakeBack, flow.View):
     activation_class = StepActivation
 
 
-class StartHandle(_NoTakeBack, flow.StartHandle):
+class StartHandle(NoTakeBack, flow.StartHandle):
     pass
 
 
-class End(_NoTakeBack, flow.End):
+class End(NoTakeBack, flow.End):
     pass
 
 

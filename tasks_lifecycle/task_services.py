@@ -114,9 +114,23 @@ def _open(task: Task, kind: str, due: date, *, owner=None) -> None:
     )
 
 
+def _flow_sync(task: Task, *_rest) -> None:
+    from . import task_flows
+
+    task_flows.flow_sync_locked(task)
+
+
 def _step(task: Task, transition: str, actor, *, note: str = "", effects=None, data=None):
+    """Perform the FSM transition (audit, ledger) and bring the task's flow in line, in
+    the caller's transaction."""
     return transition_perform(
-        case=task, transition=transition, actor=actor, note=note, effects=effects, audit_data=data
+        case=task,
+        transition=transition,
+        actor=actor,
+        note=note,
+        effects=effects,
+        audit_data=data,
+        after=_flow_sync,
     )
 
 
@@ -154,6 +168,7 @@ def task_propose(
             division=division_by_code(MANAGING_DIVISION),
         )
         audit_record(case=task, actor=actor, action="propose", to_state=task.stage)
+        _flow_sync(task)
         return task
 
 
