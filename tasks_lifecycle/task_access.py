@@ -26,6 +26,7 @@ DIVISION, LEADER, HOST = "division", "leader", "host"
 
 STEPS = {
     "propose": HOST,
+    "take_over": DIVISION,
     "screen": DIVISION,
     "send_to_identification": DIVISION,
     "recommend": DIVISION,
