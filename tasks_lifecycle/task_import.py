@@ -6,7 +6,8 @@ projects carried over from 2021–2023) enter the system at their contract. The 
 records the approval decision the task was contracted under and the contract itself;
 the contract then opens the same ledger rows and inspections as a contract signed here
 (`task_services.task_sign_contract`), so from that day on the task is followed like any
-other. The audit trail says the task was taken over, by whom, with which decision.
+other; the inspections due before the take-over were held on paper and are not
+listed. The audit trail says the task was taken over, by whom, with which decision.
 """
 
 from __future__ import annotations
@@ -17,14 +18,25 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from workflows.audit import audit_record
+from workflows.ledger import deadline_cancel, deadlines_for_case
+from workflows.models import Deadline
 from workflows.selectors import division_by_code
 
 from . import task_access
 from .access import MANAGING_DIVISION
-from .models import Decision, HostOrganisation, Investigator, Method, Programme, Stage, Task
+from .models import (
+    Decision,
+    HostOrganisation,
+    Inspection,
+    Investigator,
+    Method,
+    Programme,
+    Stage,
+    Task,
+)
 from .services import _next_number
 from .task_catalogue import current_version
-from .task_services import TaskRefused, _flow_sync, task_sign_contract
+from .task_services import TaskRefused, _flow_sync, _today, task_sign_contract
 
 
 def task_take_over(
@@ -101,4 +113,19 @@ def task_take_over(
             data={"decision": str(approval)},
         )
         _flow_sync(task)
-        return task_sign_contract(task=task, actor=actor, **contract)
+        task = task_sign_contract(task=task, actor=actor, **contract)
+        _drop_inspections_before(task, _today())
+        return task
+
+
+def _drop_inspections_before(task: Task, day: date) -> None:
+    """The inspections due before the take-over were held on paper: the system follows
+    the task from `day`, so it neither lists them nor warns about them."""
+    Inspection.objects.filter(task=task, due_on__lt=day).delete()
+    for row in deadlines_for_case(task).filter(
+        kind="inspection_due", state=Deadline.State.OPEN, due_date__lt=day
+    ):
+        deadline_cancel(deadline=row, on=day)
+    for number, inspection in enumerate(task.inspections.order_by("due_on"), start=1):
+        if inspection.number != number:
+            Inspection.objects.filter(pk=inspection.pk).update(number=number)

@@ -60,3 +60,23 @@ def test_take_over_is_the_division_s_and_checked(staff, org):
     with pytest.raises(TaskRefused):
         _take_over(staff, org, decision={"number": "", "signed_on": None, "signer": ""})
     assert not Task.objects.exists()
+
+
+def test_inspections_before_the_take_over_are_not_followed(staff, org):
+    pi = Investigator.objects.create(full_name="Lò Văn Tâm", organisation=org)
+    with on(date(2025, 1, 6)):
+        task = task_take_over(
+            actor=staff["officer"],
+            title="Ứng dụng tiến bộ kỹ thuật nuôi cá lồng trên lòng hồ thủy điện Sơn La",
+            year=2024,
+            host=org,
+            pi=pi,
+            decision=DECISION,
+            contract=CONTRACT,
+        )
+    due = list(task.inspections.order_by("number").values_list("number", "due_on"))
+    assert due and all(d >= date(2025, 1, 6) for _n, d in due) and due[0][0] == 1
+    open_rows = Deadline.objects.filter(
+        object_id=str(task.pk), kind="inspection_due", state="open"
+    ).values_list("due_date", flat=True)
+    assert sorted(open_rows) == [d for _n, d in due]
