@@ -30,11 +30,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from workflows.demo import DEMO_PASSWORD, Timeline
-from workflows.models import Division
+from workflows.demo import DEMO_PASSWORD, Timeline, demo_user
 from workflows.roles import Role
 
 from . import services
@@ -64,30 +62,12 @@ PROPOSALS = [
 ]
 
 
-def _user(username, role, last, first, division):
-    User = get_user_model()
-    user, created = User.objects.get_or_create(
-        username=username,
-        defaults={
-            "last_name": last,
-            "first_name": first,
-            "email": f"{username}@demo.motcua.vn",
-            "division": Division.objects.filter(code=division).first(),
-        },
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
-
-
 def _staff() -> dict:
     User = get_user_model()
     return {
         "inspector": User.objects.filter(username="thanhtra").first(),
         # the Chief Inspector: head of the inspectorate (Chánh Thanh tra Sở)
-        "chief": _user("chanhthanhtra", Role.HEAD_OF_DIVISION, "Lò Văn", "Hùng", "thanh-tra"),
+        "chief": demo_user("chanhthanhtra", Role.HEAD_OF_DIVISION, "Lò Văn", "Hùng", "thanh-tra"),
         "director": User.objects.filter(username="giamdoc").first(),
         "accountant": User.objects.filter(username="ketoan").first(),
     }

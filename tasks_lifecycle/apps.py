@@ -22,9 +22,9 @@ class TasksLifecycleConfig(AppConfig):
         )
         from workflows import registry
 
-        from . import demo, flows, staff_app, task_flows
+        from . import flows, staff_app, task_demo, task_flows
 
-        registry.demo_seeders.append(demo.seed_councils)
+        registry.demo_seeders.append(task_demo.seed_tasks_and_councils)
         registry.site_applications.append(staff_app.CouncilsStaffApp())
         for flow_class in flows.FLOWS:
             registry.flow_viewsets.append(flows.CouncilFlowViewset(flow_class))

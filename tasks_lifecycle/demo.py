@@ -92,6 +92,20 @@ def _council(title: str) -> Council:
     return Council.objects.get(title=title)
 
 
+def _subject(spec: dict) -> dict:
+    """A council subject; `"task": title` makes it the S&T task of that title (its
+    parties and the link back from `Task.subject_spec`), the rest of `spec` on top."""
+    if "task" not in spec:
+        return spec
+    from .models import Task
+
+    rest = {k: v for k, v in spec.items() if k != "task"}
+    task = Task.objects.filter(title=spec["task"]).first()
+    if task is None:  # the councils' demo alone: a subject without its task
+        return {"title": spec["task"], **rest}
+    return {**task.subject_spec(), **rest}
+
+
 def _plan(timeline: Timeline, secretary, pool, spec: dict) -> None:
     """Add the dated steps of one council to the timeline, up to `spec["until"]`."""
     title = spec["title"]
@@ -104,11 +118,19 @@ def _plan(timeline: Timeline, secretary, pool, spec: dict) -> None:
         services.council_create(
             actor=secretary, kind=spec["kind"], title=title, meeting_on=spec["meeting"],
             meeting_place="Phòng họp Sở Khoa học và Công nghệ tỉnh Sơn La",
-            subjects=spec["subjects"],
+            subjects=[_subject(s) for s in spec["subjects"]],
         )  # fmt: skip
         c = _council(title)
+        subjects = list(c.subjects.order_by("position"))
+        reviewers = 0
         for key, role in zip(keys, roles, strict=True):
-            services.council_member_add(council=c, actor=secretary, expert=pool[key], role=role)
+            extra = {}
+            if role == "reviewer" and len(subjects) > 1:  # two for each subject, in order
+                extra["reviews_subject"] = subjects[min(reviewers // 2, len(subjects) - 1)]
+                reviewers += 1
+            services.council_member_add(
+                council=c, actor=secretary, expert=pool[key], role=role, **extra
+            )
         for key in spec.get("refused", []):  # refused with the reason (the page shows it)
             with contextlib.suppress(services.CouncilRefused):
                 services.council_member_add(
@@ -219,7 +241,7 @@ def _history() -> list[dict]:
             "kind": "identification",
             "subjects": [
                 {
-                    "title": "Nghiên cứu xây dựng mô hình trồng thử nghiệm Sâm Việt Nam làm "
+                    "task": "Nghiên cứu xây dựng mô hình trồng thử nghiệm Sâm Việt Nam làm "
                     "cơ sở xác định vùng trồng phù hợp trên địa bàn tỉnh Sơn La"
                 }
             ],  # fmt: skip
@@ -241,7 +263,7 @@ def _history() -> list[dict]:
             "kind": "acceptance",
             "subjects": [
                 {
-                    "title": "Xây dựng, quản lý và phát triển nhãn hiệu chứng nhận “Gạo Phù "
+                    "task": "Xây dựng, quản lý và phát triển nhãn hiệu chứng nhận “Gạo Phù "
                     "Yên” cho sản phẩm Gạo của huyện Phù Yên, tỉnh Sơn La",
                     **brand,
                     "contract_end": date(2023, 12, 31),
@@ -266,7 +288,7 @@ def _history() -> list[dict]:
             "kind": "acceptance",
             "subjects": [
                 {
-                    "title": "Xây dựng, quản lý và phát triển nhãn hiệu chứng nhận “Rượu "
+                    "task": "Xây dựng, quản lý và phát triển nhãn hiệu chứng nhận “Rượu "
                     "Hang Chú” cho sản phẩm Rượu Hang Chú của huyện Bắc Yên, tỉnh Sơn La",
                     "pi_name": "Hoàng Văn Tâm",
                     "host_organisation": HOST_BRANDS,
@@ -401,8 +423,13 @@ def _current(today: date) -> list[dict]:
     ]
 
 
-def seed_councils(stdout=None) -> dict:
-    """The councils' demo (idempotent). Returns what was set up and what was skipped."""
+def seed_councils(stdout=None, *, plans=()) -> dict:
+    """The councils' demo (idempotent). Returns what was set up and what was skipped.
+
+    Each of `plans` (the S&T tasks' demo) adds its own dated steps to the same two
+    timelines (`plan.history(timeline, plan_council)`, `plan.current(timeline, today,
+    plan_council)`), so a task and the councils that decide on it are replayed
+    together in date order; `plan_council(timeline, spec)` plans one more council."""
     catalogue_install()
     secretary = get_user_model().objects.filter(username="thuky").first()
     if secretary is None:
@@ -410,16 +437,24 @@ def seed_councils(stdout=None) -> dict:
     pool = _experts()
     today = timezone.localdate()
     existing = set(Council.objects.values_list("title", flat=True))
+
+    def plan_council(timeline: Timeline, spec: dict) -> bool:
+        if spec["title"] in existing:
+            return False
+        _plan(timeline, secretary, pool, spec)
+        return True
+
     history = Timeline()
     for spec in _history():
-        if spec["title"] not in existing:
-            _plan(history, secretary, pool, spec)
+        plan_council(history, spec)
+    for plan in plans:
+        plan.history(history, plan_council)
     history.run()
     current = Timeline()
-    fresh = [s for s in _current(today) if s["title"] not in existing]
-    for spec in fresh:
-        _plan(current, secretary, pool, spec)
-    if fresh:
+    fresh = [plan_council(current, spec) for spec in _current(today)]
+    for plan in plans:
+        fresh.append(plan.current(current, today, plan_council))
+    if any(fresh):
         current.run(window=(add_working_days(today, -3), today), today=today)
     skipped = history.skipped + current.skipped
     if stdout is not None:

@@ -95,6 +95,25 @@ def seed_engine(stdout=None) -> list[tuple[str, str, str]]:
     return logins
 
 
+def demo_user(username: str, role: str, last: str, first: str, division: str | None):
+    """A demo account of a procedure's own (password DEMO_PASSWORD), idempotent."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "last_name": last,
+            "first_name": first,
+            "email": f"{username}@demo.motcua.vn",
+            "division": Division.objects.filter(code=division).first() if division else None,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
 # --- replaying dated actions ------------------------------------------------------------
 @contextmanager
 def demo_on(day: date, hour: int = 9, minute: int = 0, *, today: date | None = None):
