@@ -1,9 +1,11 @@
-"""The councils' documents, as PDF in Vietnamese (reportlab, DejaVu Sans):
+"""The councils' and the S&T tasks' documents, as PDF in Vietnamese (reportlab, DejaVu Sans):
 
 - the minutes of the meeting (Biên bản họp hội đồng), from the attendance snapshot, the
   tally and the conclusion;
 - the vote-counting record (Biên bản kiểm phiếu), from the tally: every ballot, which
-  were valid and why, the means and bonus, the ranking and the tie-break used.
+  were valid and why, the means and bonus, the ranking and the tie-break used;
+- a task's call notice (Thông báo tuyển chọn) and its opening record (Biên bản mở hồ sơ,
+  Biểu B2-1-BBHS of TT 20/2023), from the call and its applications.
 
 Rendered on demand from the rows the services wrote; nothing here changes data. The
 ballots appear only once the tally is published, or to the secretary and the board.
@@ -17,7 +19,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -96,8 +98,9 @@ def _table(rows: list[list[str]], st, widths=None) -> Table:
     return t
 
 
-def _header(council: Council, title: str, st) -> list:
-    head = Table(
+def _letterhead(st) -> Table:
+    """The department's name and the national motto, side by side."""
+    return Table(
         [
             [
                 Paragraph("UBND TỈNH SƠN LA<br/><b>SỞ KHOA HỌC VÀ CÔNG NGHỆ</b>", st["center"]),
@@ -109,8 +112,11 @@ def _header(council: Council, title: str, st) -> list:
         ],
         colWidths=[70 * mm, 100 * mm],
     )
+
+
+def _header(council: Council, title: str, st) -> list:
     return [
-        head,
+        _letterhead(st),
         Spacer(1, 8 * mm),
         Paragraph(title, st["title"]),
         Paragraph(escape(council.kind.name), st["center"]),
@@ -371,3 +377,211 @@ def minutes_for(council: Council, user) -> bytes:
 def vote_count_for(council: Council, user) -> bytes:
     _check(council, user)
     return vote_count_pdf(council)
+
+
+# --- the S&T tasks' selection (task_selection.py) -------------------------------------------
+def _money(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def _place_date(number: str, suffix: str, day, st) -> Table:
+    return Table(
+        [[Paragraph(escape(f"Số: {number or '…'}/{suffix}"), st["center"]),
+          Paragraph(f"<i>Sơn La, ngày {day:%d} tháng {day:%m} năm {day:%Y}</i>", st["center"])]],
+        colWidths=[70 * mm, 100 * mm],
+    )  # fmt: skip
+
+
+def call_notice_pdf(call) -> bytes:
+    """The call notice (thông báo tuyển chọn) of a call: the task, the conditions, the
+    dossier, the period and the way to file (TT 20/2023 Arts 3–6)."""
+    from .task_services import _limits
+
+    task = call.task
+    limits = _limits(task)
+    with translation.override("vi"):
+        st = _styles()
+        lap = f" (LẦN {call.round})" if call.round > 1 else ""
+        story = [
+            _letterhead(st),
+            _place_date(call.notice_number, "TB-SKHCN", call.opens_on, st),
+            Spacer(1, 6 * mm),
+            Paragraph(f"THÔNG BÁO{lap}", st["title"]),
+            Paragraph(
+                "<b>Tuyển chọn tổ chức và cá nhân chủ trì thực hiện nhiệm vụ khoa học và công "
+                "nghệ cấp tỉnh</b>",
+                st["center"],
+            ),
+            Spacer(1, 4 * mm),
+        ]
+        grounds = [f"Căn cứ {rules.TT20} quy định tuyển chọn, giao trực tiếp tổ chức và cá nhân "
+                   "thực hiện nhiệm vụ khoa học và công nghệ;"]  # fmt: skip
+        if task.ordering_decision_id:
+            d = task.ordering_decision
+            grounds.append(
+                f"Căn cứ Quyết định số {d.number} ngày {_d(d.signed_on)} của Ủy ban nhân dân "
+                "tỉnh Sơn La phê duyệt danh mục nhiệm vụ khoa học và công nghệ đặt hàng;"
+            )
+        for g in grounds:
+            story.append(Paragraph(escape(g), st["body"]))
+        story.append(
+            Paragraph(
+                "Sở Khoa học và Công nghệ tỉnh Sơn La thông báo tuyển chọn tổ chức và cá nhân "
+                "chủ trì thực hiện nhiệm vụ sau:",
+                st["body"],
+            )
+        )
+        rows = [
+            ["Mã nhiệm vụ", task.code],
+            ["Tên nhiệm vụ", task.title],
+            ["Chương trình", task.get_programme_display()],
+            ["Loại nhiệm vụ", task.get_task_type_display()],
+        ]
+        if task.field:
+            rows.append(["Lĩnh vực", task.field])
+        if task.summary:
+            rows.append(["Mục tiêu, nội dung chính", task.summary])
+        story.append(_table([["Thông tin", "Nội dung"], *rows], st, [45 * mm, 125 * mm]))
+        fail = limits["bar_after_fail"]
+        dossier = limits["acceptance_dossier"]
+        story += [
+            Paragraph("1. Điều kiện tham gia", st["h"]),
+            Paragraph(
+                escape(
+                    "Tổ chức có tư cách pháp nhân, hoạt động phù hợp với nhiệm vụ; cá nhân đăng ký "
+                    "làm chủ nhiệm có trình độ đại học trở lên, chuyên môn phù hợp (Điều 4 "
+                    f"{rules.TT20}). Không được đăng ký: tổ chức, cá nhân chưa nộp hồ sơ đánh giá, "
+                    f"nghiệm thu nhiệm vụ khác quá {dossier.amount} ngày sau khi kết thúc hợp "
+                    "đồng; tổ chức, cá nhân có nhiệm vụ bị đánh giá Không đạt trong thời hạn "
+                    f"{fail.amount} tháng ({fail.legal_basis})."
+                ),
+                st["body"],
+            ),
+        ]
+        if call.conditions:
+            story.append(Paragraph(escape(f"Yêu cầu riêng: {call.conditions}"), st["body"]))
+        story += [
+            Paragraph("2. Hồ sơ đăng ký", st["h"]),
+            Paragraph(
+                escape(
+                    "Đơn đăng ký chủ trì thực hiện nhiệm vụ; thuyết minh nhiệm vụ; tài liệu chứng "
+                    "minh tư cách pháp lý của tổ chức; tóm tắt hoạt động khoa học và công nghệ "
+                    "của tổ chức; lý lịch khoa học của chủ nhiệm và các thành viên; văn bản xác "
+                    f"nhận của tổ chức phối hợp (nếu có) (Điều 5 {rules.TT20})."
+                ),
+                st["body"],
+            ),
+            Paragraph("3. Thời hạn và cách thức nộp hồ sơ", st["h"]),
+            Paragraph(
+                escape(
+                    f"Thông báo công khai trong {limits['call'].amount} ngày "
+                    f"({limits['call'].legal_basis}): hồ sơ nộp trực tuyến trên hệ thống một cửa "
+                    f"của Sở từ ngày {_d(call.opens_on)} đến hết ngày {_d(call.closes_on)}. Hồ sơ "
+                    "nộp sau thời hạn không được nhận; trong thời hạn nộp hồ sơ, tổ chức được "
+                    "nộp hồ sơ mới thay hồ sơ đã nộp (khoản 3 Điều 6 "
+                    f"{rules.TT20})."
+                ),
+                st["body"],
+            ),
+            Paragraph(
+                escape(
+                    f"Hồ sơ được mở, kiểm tra tính hợp lệ trong thời hạn "
+                    f"{limits['opening'].amount:02d} ngày làm việc kể từ khi kết thúc thời hạn "
+                    f"nhận hồ sơ ({limits['opening'].legal_basis})."
+                ),
+                st["body"],
+            ),
+            Spacer(1, 8 * mm),
+            _signatures("", "GIÁM ĐỐC", st),
+        ]
+        return _render(story)
+
+
+def opening_record_pdf(call) -> bytes:
+    """The opening record (biên bản mở hồ sơ, TT 20/2023 Art 7(2), Biểu B2-1-BBHS) of an
+    opened call: who attended and every application, valid or not with the reason."""
+    if call.opened_on is None:
+        raise DomainError("Hồ sơ đăng ký chưa được mở.", code="not_opened")
+    task = call.task
+    apps = list(call.applications.select_related("host", "pi").order_by("submitted_at", "id"))
+    with translation.override("vi"):
+        st = _styles()
+        story = [
+            _letterhead(st),
+            Spacer(1, 8 * mm),
+            Paragraph("BIÊN BẢN MỞ HỒ SƠ", st["title"]),
+            Paragraph(
+                "<b>Đăng ký tuyển chọn tổ chức và cá nhân chủ trì thực hiện nhiệm vụ khoa học và "
+                "công nghệ cấp tỉnh</b>",
+                st["center"],
+            ),
+            Spacer(1, 4 * mm),
+            Paragraph(
+                escape(
+                    f"Căn cứ khoản 1, khoản 2 Điều 7 {rules.TT20}; căn cứ Thông báo tuyển chọn "
+                    f"số {call.notice_number or '…'} (lần {call.round}) từ ngày "
+                    f"{_d(call.opens_on)} đến hết ngày {_d(call.closes_on)}."
+                ),
+                st["body"],
+            ),
+            Paragraph(escape(f"Nhiệm vụ: {task.code} – {task.title}."), st["body"]),
+            Paragraph(
+                escape(
+                    f"Thời gian mở hồ sơ: ngày {_d(call.opened_on)}. Địa điểm: Sở Khoa học và "
+                    "Công nghệ tỉnh Sơn La."
+                ),
+                st["body"],
+            ),
+            Paragraph("I. Thành phần tham dự", st["h"]),
+        ]
+        people = [["TT", "Họ và tên", "Chức vụ, đơn vị"]]
+        for i, a in enumerate(call.opening_attendees or [], 1):
+            people.append([str(i), a.get("name", ""), a.get("position", "")])
+        story.append(_table(people, st, [10 * mm, 65 * mm, 95 * mm]))
+        valid = [a for a in apps if a.valid]
+        story += [
+            Paragraph("II. Kết quả mở, kiểm tra hồ sơ", st["h"]),
+            Paragraph(
+                escape(
+                    f"Số hồ sơ nhận được: {len(apps)}; hợp lệ: {len(valid)}; không hợp lệ: "
+                    f"{len(apps) - len(valid)}."
+                ),
+                st["body"],
+            ),
+        ]
+        if apps:
+            rows = [["TT", "Tổ chức đăng ký chủ trì", "Chủ nhiệm", "Kinh phí NSNN đề nghị",
+                     "Nộp lúc", "Tình trạng hồ sơ"]]  # fmt: skip
+            for i, a in enumerate(apps, 1):
+                when = timezone.localtime(a.submitted_at)
+                state = "Hợp lệ" if a.valid else f"Không hợp lệ: {a.invalid_reason}"
+                rows.append(
+                    [str(i), a.host.name, str(a.pi), _money(a.state_budget),
+                     f"{when:%H:%M %d/%m/%Y}", state]
+                )  # fmt: skip
+            story.append(_table(rows, st, [9 * mm, 42 * mm, 32 * mm, 29 * mm, 22 * mm, 36 * mm]))
+        story.append(Paragraph("III. Kết luận", st["h"]))
+        if valid:
+            names = "; ".join(a.host.name for a in valid)
+            text = (
+                f"Các hồ sơ hợp lệ được đưa vào xem xét, đánh giá tại Hội đồng tư vấn tuyển "
+                f"chọn (khoản 5 Điều 7 {rules.TT20}): {names}. Tổ chức có hồ sơ không hợp lệ "
+                "được thông báo bằng văn bản."
+            )
+        else:
+            text = (
+                "Không có hồ sơ hợp lệ: thông báo tuyển chọn lần 2 theo khoản 3 Điều 3 "
+                f"{rules.TT20}."
+                if call.round == 1
+                else "Không có hồ sơ hợp lệ."
+            )
+        story.append(Paragraph(escape(text), st["body"]))
+        if call.opening_record:
+            story.append(Paragraph(escape(f"Ý kiến khác: {call.opening_record}"), st["body"]))
+        story += [
+            Spacer(1, 8 * mm),
+            _signatures(
+                "ĐẠI DIỆN ĐƠN VỊ QUẢN LÝ KINH PHÍ", "ĐẠI DIỆN ĐƠN VỊ QUẢN LÝ CHUYÊN MÔN", st
+            ),
+        ]
+        return _render(story)

@@ -443,18 +443,9 @@ class Membership(models.Model):
         return self.removed_at is None
 
 
-def _paper_upload_to(instance, filename: str) -> str:
-    return f"councils/{instance.council_id}/{secrets.token_hex(16)}.{filename.rsplit('.', 1)[-1]}"
+class StoredFile(models.Model):
+    """What every content-checked upload keeps besides its file (`workflows.uploads`)."""
 
-
-class Paper(models.Model):
-    """A file of the meeting's papers, served only to the council's members and staff."""
-
-    council = models.ForeignKey(
-        Council, verbose_name=_("hội đồng"), on_delete=models.CASCADE, related_name="papers"
-    )
-    title = models.CharField(_("tên tài liệu"), max_length=300)
-    file = models.FileField(_("tệp"), upload_to=_paper_upload_to, max_length=200)
     original_name = models.CharField(_("tên tệp gốc"), max_length=200)
     content_type = models.CharField(_("định dạng"), max_length=40)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
@@ -463,6 +454,30 @@ class Paper(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def attach(self, checked) -> None:
+        """Take a checked upload (`workflows.uploads.CheckedUpload`): its metadata, and its
+        file stored under a random name of its real type; the row is saved by the caller."""
+        self.original_name, self.content_type = checked.original_name, checked.content_type
+        self.size, self.sha256 = checked.size, checked.sha256
+        self.file.save(checked.storage_name(), checked.file, save=False)
+
+
+def _paper_upload_to(instance, filename: str) -> str:
+    return f"councils/{instance.council_id}/{secrets.token_hex(16)}.{filename.rsplit('.', 1)[-1]}"
+
+
+class Paper(StoredFile):
+    """A file of the meeting's papers, served only to the council's members and staff."""
+
+    council = models.ForeignKey(
+        Council, verbose_name=_("hội đồng"), on_delete=models.CASCADE, related_name="papers"
+    )
+    title = models.CharField(_("tên tài liệu"), max_length=300)
+    file = models.FileField(_("tệp"), upload_to=_paper_upload_to, max_length=200)
 
     class Meta:
         verbose_name = _("tài liệu họp")
@@ -835,6 +850,9 @@ class Task(FSMModelMixin, models.Model):
     recommended_on = models.DateField(_("ngày có kiến nghị"), null=True, blank=True)
     ordering_decision = _optional_fk(Decision, _("quyết định phê duyệt danh mục"), "tasks_ordered")
     published_on = models.DateField(_("ngày công bố"), null=True, blank=True)
+    selection_council = _optional_fk(
+        Council, _("hội đồng tư vấn tuyển chọn, giao trực tiếp"), "+", on_delete=models.SET_NULL
+    )
     host_decision = _optional_fk(
         Decision, _("quyết định phê duyệt tổ chức chủ trì, kinh phí"), "tasks_approved"
     )
@@ -845,6 +863,11 @@ class Task(FSMModelMixin, models.Model):
     other_budget = models.BigIntegerField(_("kinh phí từ nguồn khác (đồng)"), default=0)
     lump_sum = models.CharField(
         _("phương thức khoán chi"), max_length=10, choices=LumpSum.choices, blank=True
+    )
+    acceptance_prep_months = models.PositiveSmallIntegerField(
+        _("thời gian hoàn thiện hồ sơ đánh giá, nghiệm thu (tháng, trong thời gian thực hiện)"),
+        null=True,
+        blank=True,
     )
     acceptance_class = models.CharField(
         _("xếp loại nghiệm thu"), max_length=10, choices=rules.ACCEPTANCE_FORM, blank=True
@@ -1006,9 +1029,18 @@ class Call(models.Model):
     round = models.PositiveSmallIntegerField(_("lần thông báo"), default=1)
     opens_on = models.DateField(_("ngày bắt đầu thông báo"))
     closes_on = models.DateField(_("hạn nộp hồ sơ"))
+    notice_number = models.CharField(_("số thông báo"), max_length=60, blank=True)
+    conditions = models.TextField(_("yêu cầu, điều kiện tham gia"), blank=True)
     opened_on = models.DateField(_("ngày mở hồ sơ"), null=True, blank=True)
     opening_record = models.TextField(_("biên bản mở hồ sơ"), blank=True)
+    opening_attendees = models.JSONField(
+        _("thành phần tham dự mở hồ sơ"),
+        default=list,
+        blank=True,
+        help_text=_("Họ tên và chức vụ, đơn vị của từng người tham dự."),
+    )
     failed_on = models.DateField(_("ngày xác định không có hồ sơ hợp lệ"), null=True, blank=True)
+    failure_reason = models.TextField(_("lý do không có hồ sơ hợp lệ"), blank=True)
 
     class Meta:
         verbose_name = _("thông báo tuyển chọn")
@@ -1021,11 +1053,17 @@ class Call(models.Model):
 
 
 class Application(models.Model):
-    """An application to a call (hồ sơ đăng ký tuyển chọn), with its parties."""
+    """An application (hồ sơ đăng ký tuyển chọn) to a call, with its parties; for a direct
+    assignment (giao trực tiếp) the designated host's dossier, with no call."""
 
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="applications"
+    )
     call = models.ForeignKey(
         Call,
         verbose_name=_("thông báo tuyển chọn"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="applications",
     )
@@ -1048,7 +1086,9 @@ class Application(models.Model):
         related_name="applications_joined",
     )
     submitted_at = models.DateTimeField(_("nộp lúc"))
+    submitted_by = _optional_fk(settings.AUTH_USER_MODEL, _("người nộp"), "+")
     state_budget = models.BigIntegerField(_("kinh phí đề nghị từ ngân sách (đồng)"), default=0)
+    other_budget = models.BigIntegerField(_("kinh phí từ nguồn khác (đồng)"), default=0)
     valid = models.BooleanField(_("hợp lệ"), null=True)
     invalid_reason = models.TextField(_("lý do không hợp lệ"), blank=True)
     winner = models.BooleanField(_("trúng tuyển"), default=False)
@@ -1058,11 +1098,50 @@ class Application(models.Model):
         verbose_name_plural = _("hồ sơ đăng ký tuyển chọn")
         ordering = ["call", "submitted_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["call", "host"], name="uniq_application_call_host")
+            models.UniqueConstraint(fields=["call", "host"], name="uniq_application_call_host"),
+            models.UniqueConstraint(
+                fields=["task", "host"],
+                condition=Q(call__isnull=True),
+                name="uniq_direct_application",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.call} – {self.host}"
+        return f"{self.call or self.task_id} – {self.host}"
+
+
+def _task_file_to(instance, filename: str) -> str:
+    return f"tasks/{instance.task_id}/{filename}"
+
+
+class TaskDocument(StoredFile):
+    """A file filed for a task (the proposal of an application, the revised proposal, the
+    dossier finalised after the budget appraisal), checked on its content when uploaded
+    (`workflows.uploads`); a new filing of the same kind supersedes the old one."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("Thuyết minh nhiệm vụ (hồ sơ đăng ký)")
+        REVISION = "revision", _("Thuyết minh hoàn thiện theo kết luận của Hội đồng tư vấn")
+        FINALISED = "finalised", _("Hồ sơ hoàn thiện theo kết luận của Tổ thẩm định kinh phí")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="documents"
+    )
+    application = _optional_fk(
+        Application, _("hồ sơ đăng ký"), "documents", on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("loại tài liệu"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("tên tài liệu"), max_length=300)
+    file = models.FileField(_("tệp"), upload_to=_task_file_to, max_length=200)
+    is_current = models.BooleanField(_("bản hiện hành"), default=True)
+
+    class Meta:
+        verbose_name = _("tài liệu nhiệm vụ")
+        verbose_name_plural = _("tài liệu nhiệm vụ")
+        ordering = ["task", "kind", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Contract(models.Model):

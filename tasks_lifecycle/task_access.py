@@ -7,7 +7,9 @@
 - "leader": the head of the division or the director only (recording the People's
   Committee's decisions the Chairman signs);
 - "host": a user of the task's host organisation (or, before there is a host, of the
-  organisation that proposed it), and nobody else.
+  organisation that proposed it), and nobody else;
+- "applicant": a user of the organisation an application is filed for (any organisation
+  may answer a public call; `organisation=` names it).
 Nobody acts as the division on a task they lead or take part in (self-dealing).
 """
 
@@ -22,7 +24,7 @@ from workflows.roles import LEADER_ROLES, Role
 from .access import MANAGING_DIVISION, _division_label
 from .models import Task
 
-DIVISION, LEADER, HOST = "division", "leader", "host"
+DIVISION, LEADER, HOST, APPLICANT = "division", "leader", "host", "applicant"
 
 STEPS = {
     "propose": HOST,
@@ -33,6 +35,17 @@ STEPS = {
     "not_recommend": DIVISION,
     "approve": LEADER,
     "publish": DIVISION,
+    # selection or direct assignment, budget appraisal, approval (task_selection.py)
+    "open_call": DIVISION,
+    "apply": APPLICANT,
+    "open_applications": DIVISION,
+    "call_fails": DIVISION,
+    "send_to_selection": DIVISION,
+    "select": DIVISION,
+    "submit_revision": HOST,
+    "appraise_budget": DIVISION,
+    "finalise": HOST,
+    "approve_host": LEADER,
     "sign_contract": DIVISION,
     "extend": LEADER,
     "file_dossier": HOST,
@@ -52,17 +65,33 @@ def _party_user_ids(task: Task) -> set[int]:
     return ids
 
 
-def host_member(task: Task, user) -> bool:
-    """A user of the task's host organisation (before a host: of its proposer)."""
-    org_id = task.host_id or task.proposer_id
+def _member_of(user, org_id: int | None) -> bool:
     if not getattr(user, "is_authenticated", False) or org_id is None:
         return False
     return user.host_organisations.filter(pk=org_id).exists()
 
 
-def step_authorize(task: Task, step: str, actor) -> None:
-    """The actor may perform `step` on `task` now, or `ActionForbidden` with the reason."""
+def host_member(task: Task, user) -> bool:
+    """A user of the task's host organisation (before a host: of its proposer)."""
+    return _member_of(user, task.host_id or task.proposer_id)
+
+
+def organisation_member(organisation, user) -> bool:
+    """A user (account) of `organisation` (a HostOrganisation)."""
+    return _member_of(user, getattr(organisation, "pk", None))
+
+
+def step_authorize(task: Task, step: str, actor, *, organisation=None) -> None:
+    """The actor may perform `step` on `task` now, or `ActionForbidden` with the reason
+    (`organisation`: the one an application is filed for, for the applicant's steps)."""
     who = STEPS[step]
+    if who == APPLICANT:
+        if not organisation_member(organisation, actor):
+            raise ActionForbidden(
+                _("Hồ sơ đăng ký do tài khoản của chính tổ chức đăng ký chủ trì nộp."),
+                code="not_member",
+            )
+        return
     if who == HOST:
         if not host_member(task, actor):
             raise ActionForbidden(

@@ -48,6 +48,10 @@ LADDER = [
     ("acceptance_limit_warning", "reminder", 0, DayUnit.CALENDAR, "owner", "deadline_due_today"),
     ("acceptance_limit", "reminder", -7, DayUnit.CALENDAR, "owner", "deadline_reminder"),
     ("acceptance_limit", "escalation", 0, DayUnit.CALENDAR, "director", "deadline_overdue"),
+    # the second call (6 months from the first): a month before, on the day, then the head
+    ("second_call", "reminder", -30, DayUnit.CALENDAR, "owner", "deadline_reminder"),
+    ("second_call", "reminder", 0, DayUnit.CALENDAR, "owner", "deadline_due_today"),
+    ("second_call", "escalation", 1, DayUnit.WORKING, "division_head", "deadline_overdue"),
     # every other dated step: the day before, on the day, then the division head
     *(
         row

@@ -21,7 +21,9 @@ Legal basis (legal/khoa-hoc-va-cong-nghe.md), cited in each limit:
   while an acceptance dossier is more than 30 days late; Art 7(1): opening within 07
   working days of the close; Art 11(12): the winner revises within 20 days; Art
   13(1)(a): the budget appraisal team meets within 10 days; Art 15(1): the host
-  finalises within 15 days; Art 15(3)(a): the approval decision within 15 days.
+  finalises within 15 days; Art 15(3)(a): the approval decision within 15 days, its
+  duration including at most 03 months to prepare the acceptance dossier; Art 11(8)(b):
+  an "Xuất sắc" result of the host or PI within 05 years breaks a tie.
 - TT 04/2015/TT-BKHCN Art 6(1): inspection once a year from the contract's effect (Sơn
   La: every 6 months, the seed report); Art 8(2)(b): the host notified 05 working days
   before; Art 11: workload confirmed within 10, spending within 20 working days;
@@ -157,6 +159,18 @@ LIMITS: dict[str, Limit] = dict(
             "revision",
             "Hội đồng thông qua biên bản họp",
         ),
+        _l(
+            "excellent_lookback",
+            "Thời gian xét ưu tiên chủ nhiệm, tổ chức chủ trì đã có nhiệm vụ xếp loại Xuất sắc",
+            60,
+            MONTH,
+            f"điểm b khoản 8 Điều 11 {TT20} (05 năm tính đến thời điểm đăng ký)",
+            HOST,
+            "selection",
+            "ngày đăng ký thực hiện nhiệm vụ",
+            direction=BEFORE,
+            rolls=False,
+        ),
         # C. budget appraisal
         _l(
             "budget_meeting",
@@ -188,6 +202,18 @@ LIMITS: dict[str, Limit] = dict(
             DIVISION,
             "budget",
             "nhận hồ sơ đã hoàn thiện theo kết luận Tổ thẩm định",
+        ),
+        _l(
+            "acceptance_preparation",
+            "Thời gian hoàn thiện hồ sơ phục vụ đánh giá, nghiệm thu (tối đa, tính trong thời "
+            "gian thực hiện)",
+            3,
+            MONTH,
+            f"điểm a khoản 3 Điều 15 {TT20}",
+            HOST,
+            "budget",
+            "thời gian thực hiện nhiệm vụ",
+            rolls=False,
         ),
         # E. periodic inspection and extension
         _l(
@@ -447,6 +473,75 @@ acceptance_meeting_due_on = _due("acceptance_meeting")
 corrections_due_on = _due("corrections")
 recognition_due_on = _due("recognition")
 registration_due_on = _due("registration")
+
+
+# --- selection and the approval of the host --------------------------------------------------
+def second_call_problems(
+    *,
+    first_opens_on: date,
+    opens_on: date,
+    limits: Mapping[str, Limit] | None = None,
+    cal: ModuleType = vn_calendar,
+) -> list[str]:
+    """Why a second call starting on `opens_on` is refused (Vietnamese); [] if it is within
+    the limit (06 months) counted from the start of the first call (TT 20/2023 Art 3(3))."""
+    lim = _pick("second_call", limits)
+    latest = due_on(lim, first_opens_on, cal=cal)
+    if opens_on <= latest:
+        return []
+    return [
+        _(
+            "Thông báo tuyển chọn lần 2 phải bắt đầu trong thời hạn %(n)02d tháng kể từ ngày "
+            "bắt đầu thông báo lần 1 (%(first)s), chậm nhất ngày %(last)s (%(basis)s); ngày bắt "
+            "đầu đề nghị: %(on)s."
+        )
+        % {
+            "n": lim.amount,
+            "first": f"{first_opens_on:%d/%m/%Y}",
+            "last": f"{latest:%d/%m/%Y}",
+            "basis": lim.legal_basis,
+            "on": f"{opens_on:%d/%m/%Y}",
+        }
+    ]
+
+
+def excellent_since(on: date, *, limits: Mapping[str, Limit] | None = None) -> date:
+    """The first day an "Xuất sắc" result still counts for the tie-break of an application
+    filed on `on` (05 years back, TT 20/2023 Art 11(8)(b))."""
+    return due_on(_pick("excellent_lookback", limits), on)
+
+
+def duration_problems(
+    *, duration_months: int | None, prep_months: int | None, limits=None
+) -> list[str]:
+    """Why the duration of an approval decision is refused (Vietnamese): it counts whole
+    months, and includes the time to prepare the acceptance dossier, at most 03 months
+    (TT 20/2023 Art 15(3)(a)). [] when it is acceptable."""
+    lim = _pick("acceptance_preparation", limits)
+    problems = []
+    if not duration_months or duration_months <= 0:
+        problems.append(_("Thời gian thực hiện nhiệm vụ (số tháng) phải lớn hơn 0."))
+    if prep_months is None or prep_months < 0:
+        problems.append(
+            _("Cần ghi thời gian hoàn thiện hồ sơ phục vụ đánh giá, nghiệm thu (số tháng).")
+        )
+    elif prep_months > lim.amount:
+        problems.append(
+            _(
+                "Thời gian hoàn thiện hồ sơ phục vụ đánh giá, nghiệm thu không quá %(max)02d "
+                "tháng (%(basis)s); quyết định ghi %(m)d tháng."
+            )
+            % {"max": lim.amount, "basis": lim.legal_basis, "m": prep_months}
+        )
+    elif duration_months and duration_months > 0 and prep_months >= duration_months:
+        problems.append(
+            _(
+                "Thời gian hoàn thiện hồ sơ nghiệm thu (%(m)d tháng) nằm trong thời gian thực "
+                "hiện nhiệm vụ (%(d)d tháng) và phải ngắn hơn."
+            )
+            % {"m": prep_months, "d": duration_months}
+        )
+    return problems
 
 
 # --- periodic inspection ------------------------------------------------------------------

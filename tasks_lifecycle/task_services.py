@@ -196,12 +196,17 @@ def _subject_of(task: Task, council: Council) -> CouncilSubject | None:
     ).first()
 
 
-def _council_result(task: Task, council: Council) -> str | None:
-    """The published result for this task's subject ("thuc_hien" …), or None."""
+def _published_tally(council: Council):
+    """The council's current tally once its result is published (else None)."""
     if council.status not in (Status.PUBLISHED, Status.CLOSED):
         return None
+    return council.tallies.filter(superseded_by__isnull=True).order_by("-number").first()
+
+
+def _council_result(task: Task, council: Council) -> str | None:
+    """The published result for this task's subject ("thuc_hien" …), or None."""
     subject = _subject_of(task, council)
-    tally = council.tallies.filter(superseded_by__isnull=True).order_by("-number").first()
+    tally = _published_tally(council)
     if subject is None or tally is None:
         return None
     row = next((s for s in tally.data.get("subjects", []) if s.get("subject") == subject.pk), None)
@@ -235,18 +240,23 @@ def task_send_to_identification(*, task: Task, actor, council: Council) -> Task:
     )
 
 
-def _identification_council(task: Task) -> Council | None:
+def _council_of(task: Task, kind: str) -> Council | None:
+    """The latest council of `kind` whose subject is this task."""
     subject = (
         CouncilSubject.objects.filter(
             target_type=ContentType.objects.get_for_model(Task),
             target_id=str(task.pk),
-            council__kind__code="identification",
+            council__kind__code=kind,
         )
-        .select_related("council")
+        .select_related("council", "council__kind")
         .order_by("-council_id")
         .first()
     )
     return subject.council if subject else None
+
+
+def _identification_council(task: Task) -> Council | None:
+    return _council_of(task, "identification")
 
 
 @_acting("recommend")
