@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks_lifecycle', '0003_tasks'),
+        ('tasks_lifecycle', '0004_task_selection'),
         ('viewflow', '0015_task_scheduled'),
     ]
 
