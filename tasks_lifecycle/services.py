@@ -448,16 +448,8 @@ def council_constitute(
 def council_paper_upload(*, council: Council, actor, title: str, upload) -> Paper:
     _require(council, *PRE_MEETING, action=_("tải tài liệu họp"))
     checked = upload_check(upload, label=title)
-    paper = Paper(
-        council=council,
-        title=title.strip() or checked.original_name,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=actor,
-    )
-    paper.file.save(checked.storage_name(), checked.file, save=False)
+    paper = Paper(council=council, title=title.strip() or checked.original_name, uploaded_by=actor)
+    checked.keep(paper)
     paper.save()
     _note(council, actor, "paper_upload", data={"paper": paper.pk})
     return paper
