@@ -96,21 +96,24 @@ def _table(rows: list[list[str]], st, widths=None) -> Table:
     return t
 
 
-def _header(council: Council, title: str, st) -> list:
-    head = Table(
-        [
-            [
-                Paragraph("UBND TỈNH SƠN LA<br/><b>SỞ KHOA HỌC VÀ CÔNG NGHỆ</b>", st["center"]),
-                Paragraph(
-                    "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br/>Độc lập - Tự do - Hạnh phúc",
-                    st["center"],
-                ),
-            ]
-        ],
+def _letterhead(st, *, number: str = "", place_date: str = "") -> Table:
+    """The department's heading and the national motto; under them, when given, the
+    document's number (left) and its place and date (right)."""
+    left = "UBND TỈNH SƠN LA<br/><b>SỞ KHOA HỌC VÀ CÔNG NGHỆ</b>"
+    right = "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br/>Độc lập - Tự do - Hạnh phúc"
+    if number:
+        left += f"<br/>Số: {escape(number)}"
+    if place_date:
+        right += f"<br/><i>{escape(place_date)}</i>"
+    return Table(
+        [[Paragraph(left, st["center"]), Paragraph(right, st["center"])]],
         colWidths=[70 * mm, 100 * mm],
     )
+
+
+def _header(council: Council, title: str, st) -> list:
     return [
-        head,
+        _letterhead(st),
         Spacer(1, 8 * mm),
         Paragraph(title, st["title"]),
         Paragraph(escape(council.kind.name), st["center"]),
