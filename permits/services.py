@@ -752,15 +752,11 @@ def _store(
     doc = Document(
         dossier=dossier,
         item=item,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
         issued_on=issued_on,
         uploaded_by=actor,
         supplement=supplement,
     )
-    doc.file.save(checked.storage_name(), checked.file, save=False)
+    checked.keep(doc)
     stored.append(doc.file)
     doc.save()
     return doc

@@ -98,18 +98,17 @@ def _table(rows: list[list[str]], st, widths=None) -> Table:
     return t
 
 
-def _letterhead(st) -> Table:
-    """The department's name and the national motto, side by side."""
+def _letterhead(st, *, number: str = "", place_date: str = "") -> Table:
+    """The department's heading and the national motto; under them, when given, the
+    document's number (left) and its place and date (right)."""
+    left = "UBND TỈNH SƠN LA<br/><b>SỞ KHOA HỌC VÀ CÔNG NGHỆ</b>"
+    right = "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br/>Độc lập - Tự do - Hạnh phúc"
+    if number:
+        left += f"<br/>Số: {escape(number)}"
+    if place_date:
+        right += f"<br/><i>{escape(place_date)}</i>"
     return Table(
-        [
-            [
-                Paragraph("UBND TỈNH SƠN LA<br/><b>SỞ KHOA HỌC VÀ CÔNG NGHỆ</b>", st["center"]),
-                Paragraph(
-                    "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br/>Độc lập - Tự do - Hạnh phúc",
-                    st["center"],
-                ),
-            ]
-        ],
+        [[Paragraph(left, st["center"]), Paragraph(right, st["center"])]],
         colWidths=[70 * mm, 100 * mm],
     )
 

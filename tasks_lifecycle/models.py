@@ -461,9 +461,7 @@ class StoredFile(models.Model):
     def attach(self, checked) -> None:
         """Take a checked upload (`workflows.uploads.CheckedUpload`): its metadata, and its
         file stored under a random name of its real type; the row is saved by the caller."""
-        self.original_name, self.content_type = checked.original_name, checked.content_type
-        self.size, self.sha256 = checked.size, checked.sha256
-        self.file.save(checked.storage_name(), checked.file, save=False)
+        checked.keep(self)
 
 
 def _paper_upload_to(instance, filename: str) -> str:
@@ -876,6 +874,16 @@ class Task(FSMModelMixin, models.Model):
     refund_amount = models.BigIntegerField(
         _("số kinh phí phải hoàn trả (đồng)"), null=True, blank=True
     )
+    termination_decision = _optional_fk(
+        Decision, _("quyết định chấm dứt hợp đồng"), "tasks_terminated"
+    )
+    termination_reason = models.TextField(_("lý do chấm dứt hợp đồng"), blank=True)
+    corrections_submitted_on = models.DateField(
+        _("ngày nộp hồ sơ hoàn thiện sau nghiệm thu"), null=True, blank=True
+    )
+    recognition_decision = _optional_fk(
+        Decision, _("quyết định công nhận kết quả"), "tasks_recognised"
+    )
     created_at = models.DateTimeField(_("lập lúc"), auto_now_add=True)
 
     class Meta:
@@ -1123,6 +1131,13 @@ class TaskDocument(StoredFile):
         APPLICATION = "application", _("Thuyết minh nhiệm vụ (hồ sơ đăng ký)")
         REVISION = "revision", _("Thuyết minh hoàn thiện theo kết luận của Hội đồng tư vấn")
         FINALISED = "finalised", _("Hồ sơ hoàn thiện theo kết luận của Tổ thẩm định kinh phí")
+        PROGRESS_REPORT = "progress_report", _("Báo cáo tiến độ thực hiện nhiệm vụ")
+        SPENDING_REPORT = "spending_report", _("Báo cáo tình hình sử dụng kinh phí")
+        INSPECTION_MINUTES = "inspection_minutes", _("Biên bản kiểm tra, đánh giá (đã ký)")
+        CORRECTIONS_REPORT = (
+            "corrections_report",
+            _("Báo cáo hoàn thiện hồ sơ đánh giá, nghiệm thu"),
+        )
 
     task = models.ForeignKey(
         Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="documents"
@@ -1130,7 +1145,10 @@ class TaskDocument(StoredFile):
     application = _optional_fk(
         Application, _("hồ sơ đăng ký"), "documents", on_delete=models.CASCADE
     )
-    kind = models.CharField(_("loại tài liệu"), max_length=20, choices=Kind.choices)
+    inspection = _optional_fk(
+        "Inspection", _("kiểm tra định kỳ"), "documents", on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("loại tài liệu"), max_length=30, choices=Kind.choices)
     title = models.CharField(_("tên tài liệu"), max_length=300)
     file = models.FileField(_("tệp"), upload_to=_task_file_to, max_length=200)
     is_current = models.BooleanField(_("bản hiện hành"), default=True)
@@ -1139,6 +1157,7 @@ class TaskDocument(StoredFile):
         verbose_name = _("tài liệu nhiệm vụ")
         verbose_name_plural = _("tài liệu nhiệm vụ")
         ordering = ["task", "kind", "-id"]
+        indexes = [models.Index(fields=["task", "kind"], name="task_document_kind")]
 
     def __str__(self) -> str:
         return self.title
@@ -1205,6 +1224,18 @@ class Inspection(models.Model):
         ADJUST = "adjust", _("Cần điều chỉnh")
         TERMINATE = "terminate", _("Đề nghị chấm dứt hợp đồng")
 
+    class TeamRole(models.TextChoices):
+        """Who sits on the inspection team (TT 04/2015 Art 5); the first four are its
+        core members (`task_rules.CORE_TEAM_ROLES`), at least 3 present (Art 9(2))."""
+
+        MANAGING_LEADER = "managing_leader", _("Lãnh đạo đơn vị quản lý nhiệm vụ")
+        MANAGING_OFFICER = "managing_officer", _("Chuyên viên đơn vị quản lý nhiệm vụ")
+        FINANCE_LEADER = "finance_leader", _("Lãnh đạo đơn vị quản lý kinh phí")
+        FINANCE_OFFICER = "finance_officer", _("Chuyên viên đơn vị quản lý kinh phí")
+        PROFESSIONAL = "professional", _("Đại diện đơn vị quản lý chuyên môn")
+        PROPOSER = "proposer", _("Đại diện cơ quan đề xuất đặt hàng")
+        OTHER = "other", _("Thành phần khác")
+
     task = models.ForeignKey(
         Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="inspections"
     )
@@ -1216,6 +1247,21 @@ class Inspection(models.Model):
     outcome = models.CharField(_("kết luận"), max_length=10, choices=Outcome.choices, blank=True)
     workload_confirmed_on = models.DateField(_("ngày xác nhận khối lượng"), null=True, blank=True)
     spending_confirmed_on = models.DateField(_("ngày xác nhận kinh phí"), null=True, blank=True)
+    place = models.CharField(_("địa điểm kiểm tra"), max_length=200, blank=True)
+    team = models.JSONField(
+        _("đoàn kiểm tra (thành phần, có mặt)"),
+        default=list,
+        blank=True,
+        help_text=_("Mỗi thành viên: họ tên, thành phần (TT 04/2015 Điều 5), có mặt hay vắng."),
+    )
+    host_leader = models.CharField(
+        _("lãnh đạo tổ chức chủ trì tham dự"), max_length=120, blank=True
+    )
+    conclusion = models.TextField(_("kết luận của đoàn kiểm tra"), blank=True)
+    workload_note = models.TextField(_("nội dung xác nhận khối lượng"), blank=True)
+    spending_confirmed_amount = models.BigIntegerField(
+        _("kinh phí được xác nhận (đồng)"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("kiểm tra định kỳ")
@@ -1253,3 +1299,32 @@ class AcceptanceDossier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} ({self.submitted_on:%d/%m/%Y})"
+
+
+class RefundPayment(models.Model):
+    """A payment refunding the state budget (nộp trả ngân sách) against the amount a
+    termination or a "Không đạt" result set (TT 04/2015 Art 22(3)(c); TT 11/2014 Art 15(2))."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="refunds"
+    )
+    number = models.PositiveSmallIntegerField(_("lần nộp"))
+    paid_on = models.DateField(_("ngày nộp"))
+    amount = models.BigIntegerField(_("số tiền (đồng)"))
+    reference = models.CharField(_("số chứng từ nộp ngân sách"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khoản hoàn trả kinh phí")
+        verbose_name_plural = _("khoản hoàn trả kinh phí")
+        ordering = ["task", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "number"], name="uniq_refund_number"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} #{self.number}: {self.amount:,}"

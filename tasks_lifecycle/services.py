@@ -449,7 +449,7 @@ def council_paper_upload(*, council: Council, actor, title: str, upload) -> Pape
     _require(council, *PRE_MEETING, action=_("tải tài liệu họp"))
     checked = upload_check(upload, label=title)
     paper = Paper(council=council, title=title.strip() or checked.original_name, uploaded_by=actor)
-    paper.attach(checked)
+    checked.keep(paper)
     paper.save()
     _note(council, actor, "paper_upload", data={"paper": paper.pk})
     return paper

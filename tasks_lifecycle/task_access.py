@@ -51,6 +51,19 @@ STEPS = {
     "file_dossier": HOST,
     "request_supplement": DIVISION,
     "accept_dossier": DIVISION,
+    # periodic inspection and termination (task_progress)
+    "plan_inspection": DIVISION,
+    "upload_inspection_reports": HOST,
+    "record_inspection": DIVISION,
+    "confirm_workload": DIVISION,
+    "confirm_spending": DIVISION,
+    "terminate": LEADER,
+    # acceptance to recognition or refund (task_acceptance)
+    "send_to_acceptance": DIVISION,
+    "record_acceptance": DIVISION,
+    "submit_corrections": HOST,
+    "recognise": LEADER,
+    "record_refund": DIVISION,
 }
 
 STEP_ROLES = {

@@ -33,7 +33,12 @@ Legal basis (legal/khoa-hoc-va-cong-nghe.md), cited in each limit:
   extension); Art 7(3): validity notice in 03, supplement in 05 working days; Art 9(1):
   the council set up within 15 working days; Art 10(2): the meeting within 30 days;
   Art 13(1)(c): a dossier more than 06 months late is "Không đạt"; Art 13(3):
-  corrections within 30 working days.
+  corrections within 30 working days; Art 15(2): the amount to refund after "Không
+  đạt"; Art 15(4): the host and PI restricted from new calls; Art 17(2): the recognition
+  decision within 10 working days of receiving the documents.
+
+Two entries are dated points rather than periods (amount 0): the contract end and each
+scheduled inspection; they name the ledger rows of those dates.
 """
 
 from __future__ import annotations
@@ -49,7 +54,18 @@ from django.utils.translation import gettext as _
 
 from workflows import calendar as vn_calendar
 
-from .rules import D08, TT04, TT06, TT11, TT20, add_months
+from .rules import (
+    D08,
+    KINDS,
+    MEMBER,
+    TT04,
+    TT06,
+    TT11,
+    TT20,
+    KindRule,
+    add_months,
+    quorum_problems,
+)
 
 WORKING, CALENDAR, MONTH = "working", "calendar", "month"
 AFTER, BEFORE = "after", "before"
@@ -236,6 +252,19 @@ LIMITS: dict[str, Limit] = dict(
             "inspection",
             "ngày hợp đồng có hiệu lực",
         ),
+        # a dated point, not a period: the row of each scheduled inspection (its date is
+        # the schedule's, every `inspection_interval` from the contract's effect)
+        _l(
+            "inspection_due",
+            "Kiểm tra, đánh giá định kỳ đến hạn",
+            0,
+            CALENDAR,
+            f"khoản 1 Điều 6 {TT04}; lịch kiểm tra định kỳ của tỉnh",
+            DIVISION,
+            "inspection",
+            "ngày đến hạn theo lịch kiểm tra định kỳ",
+            rolls=False,
+        ),
         _l(
             "inspection_notice",
             "Thông báo cho tổ chức chủ trì trước khi kiểm tra",
@@ -267,6 +296,18 @@ LIMITS: dict[str, Limit] = dict(
             DIVISION,
             "inspection",
             "kết thúc kiểm tra",
+        ),
+        _l(
+            "contract_end",
+            "Kết thúc thời gian thực hiện hợp đồng",
+            0,
+            CALENDAR,
+            f"Hợp đồng thực hiện nhiệm vụ (mẫu hợp đồng theo Thông tư số 05/2014/TT-BKHCN); "
+            f"khoản 1 Điều 7 {TT11}",
+            HOST,
+            "contract",
+            "ngày kết thúc hợp đồng (hoặc thời điểm được gia hạn)",
+            rolls=False,
         ),
         _l(
             "extension_window",
@@ -385,7 +426,7 @@ LIMITS: dict[str, Limit] = dict(
             "Quyết định công nhận kết quả thực hiện nhiệm vụ",
             10,
             WORKING,
-            f"Điều 15 {TT11}; thời hạn theo quy chế của Sở {GK}",
+            f"khoản 2 Điều 17 {TT11} (trong 10 ngày làm việc kể từ khi nhận đủ tài liệu)",
             DIVISION,
             "acceptance",
             "chủ tịch hội đồng xác nhận hoàn thiện hồ sơ",
@@ -395,7 +436,7 @@ LIMITS: dict[str, Limit] = dict(
             "Không được tham gia tuyển chọn, giao trực tiếp sau kết quả Không đạt",
             24,
             MONTH,
-            f"khoản 2 Điều 15 {TT11} (xử lý nhiệm vụ Không đạt); thời hạn theo quy định "
+            f"khoản 4 Điều 15 {TT11} (xử lý nhiệm vụ Không đạt); thời hạn theo quy định "
             f"của tỉnh {GK}",
             HOST,
             "acceptance",
@@ -564,6 +605,53 @@ def inspection_schedule(
         dates.append(cal.next_working_day_on_or_after(raw) if interval.rolls else raw)
         k += 1
     return dates
+
+
+# the inspection team's core members (TT 04/2015 Art 5(1)-(2)): a leader and an officer of
+# the unit managing the task and of the unit managing its budget
+CORE_TEAM_ROLES = ("managing_leader", "managing_officer", "finance_leader", "finance_officer")
+TEAM_ROLES = (*CORE_TEAM_ROLES, "professional", "proposer", "other")
+
+
+def inspection_team_problems(
+    team: Sequence[Mapping], *, host_leader: str, rule: KindRule | None = None
+) -> list[str]:
+    """Why the team that met may not inspect (Vietnamese, naming the rule); [] when it
+    may: the team names its 4 core members, at least 3 of them present (the inspection
+    kind's quorum, `rule`: the province's `CouncilKind`), and the host's leadership
+    attends (TT 04/2015 Art 5, 9(2)). `team` rows: name, role, present."""
+    rule = rule or KINDS["inspection"]
+    basis = rule.quorum.legal_basis
+    problems = []
+    unnamed = [r for r in team if not str(r.get("name") or "").strip()]
+    if unnamed:
+        problems.append(_("Cần ghi họ tên từng thành viên đoàn kiểm tra."))
+    bad = sorted({str(r.get("role")) for r in team if r.get("role") not in TEAM_ROLES})
+    if bad:
+        problems.append(_("Thành phần không hợp lệ: %(roles)s.") % {"roles": ", ".join(bad)})
+    core = [r for r in team if r.get("role") in CORE_TEAM_ROLES]
+    if sorted(r["role"] for r in core) != sorted(CORE_TEAM_ROLES):
+        problems.append(
+            _(
+                "Đoàn kiểm tra có 04 thành viên chính: 01 lãnh đạo và 01 chuyên viên đơn vị "
+                "quản lý nhiệm vụ, 01 lãnh đạo và 01 chuyên viên đơn vị quản lý kinh phí "
+                "(khoản 1, 2 Điều 5 %(tt)s)."
+            )
+            % {"tt": TT04}
+        )
+    else:
+        problems += quorum_problems(
+            "inspection",
+            roles=[MEMBER] * len(core),
+            present=[bool(r.get("present")) for r in core],
+            rule=rule,
+        )
+    if not (host_leader or "").strip():
+        problems.append(
+            _("Cần có đại diện lãnh đạo tổ chức chủ trì nhiệm vụ tham dự (%(basis)s).")
+            % {"basis": basis}
+        )
+    return problems
 
 
 # --- extension ----------------------------------------------------------------------------

@@ -61,7 +61,7 @@ from .models import (
 from .task_services import (
     TaskRefused,
     _acting,
-    _council_of,
+    _council_for,
     _limits,
     _lock,
     _open,
@@ -729,7 +729,7 @@ def task_appraise_budget(*, task: Task, actor) -> Task:
     meeting closes the "budget_meeting" row (met if within 10 days), and the host
     finalises within 15 days of the appraisal (TT 20/2023 Art 15(1), row "budget_finalise")."""
     _require(task, "appraise_budget")
-    council = _council_of(task, "budget_appraisal")
+    council = _council_for(task, "budget_appraisal")
     tally = _published_tally(council) if council else None
     if tally is None:
         raise TaskRefused(

@@ -24,6 +24,8 @@ from workflows.access import actor_profile
 from workflows.audit import audit_record
 from workflows.errors import DomainError, TransitionRefused
 from workflows.ledger import (
+    deadline_cancel,
+    deadline_close,
     deadline_open,
     deadline_reschedule,
     deadlines_close_open,
@@ -46,6 +48,7 @@ from .models import (
     HostOrganisation,
     Inspection,
     Instalment,
+    KindCode,
     Method,
     Programme,
     Stage,
@@ -98,8 +101,9 @@ def _limits(task: Task) -> dict:
     )
 
 
-def _open(task: Task, kind: str, due: date, *, owner=None) -> None:
-    """A ledger row on the task (the ladder of the task catalogue reminds its owner)."""
+def _open(task: Task, kind: str, due: date, *, owner=None, ref: str = "") -> None:
+    """A ledger row on the task (the ladder of the task catalogue reminds its owner);
+    `ref` tells apart rows of one kind within the task (one per inspection)."""
     lim = _limits(task).get(kind)
     deadline_open(
         case=task,
@@ -111,6 +115,7 @@ def _open(task: Task, kind: str, due: date, *, owner=None) -> None:
         dossier_code=task.code,
         owner_user=owner,
         owner_division=getattr(owner, "division", None) or division_by_code(MANAGING_DIVISION),
+        ref=ref,
     )
 
 
@@ -118,6 +123,28 @@ def _flow_sync(task: Task, *_rest) -> None:
     from . import task_flows
 
     task_flows.flow_sync_locked(task)
+
+
+def _note(task: Task, actor, action: str, *, note: str = "", data: dict | None = None) -> None:
+    """The audit row of a step that records something without moving the stage."""
+    audit_record(
+        case=task,
+        actor=actor,
+        action=action,
+        from_state=task.stage,
+        to_state=task.stage,
+        note=note,
+        data=data,
+    )
+
+
+def _require_stage(task: Task, *stages: str, action: str) -> None:
+    """A step that does not move the stage is refused outside the stages it belongs to."""
+    if task.stage not in stages:
+        raise TransitionRefused(
+            _("Không thể %(action)s khi nhiệm vụ đang ở giai đoạn “%(state)s”.")
+            % {"action": action, "state": task.get_stage_display()}
+        )
 
 
 def _step(task: Task, transition: str, actor, *, note: str = "", effects=None, data=None):
@@ -196,6 +223,15 @@ def _subject_of(task: Task, council: Council) -> CouncilSubject | None:
     ).first()
 
 
+def _council_row(task: Task, council: Council) -> dict | None:
+    """The published tally's row of this task's subject (result, counts …), or None."""
+    subject = _subject_of(task, council)
+    tally = _published_tally(council)
+    if subject is None or tally is None:
+        return None
+    return next((s for s in tally.data.get("subjects", []) if s.get("subject") == subject.pk), None)
+
+
 def _published_tally(council: Council):
     """The council's current tally once its result is published (else None)."""
     if council.status not in (Status.PUBLISHED, Status.CLOSED):
@@ -205,12 +241,23 @@ def _published_tally(council: Council):
 
 def _council_result(task: Task, council: Council) -> str | None:
     """The published result for this task's subject ("thuc_hien" …), or None."""
-    subject = _subject_of(task, council)
-    tally = _published_tally(council)
-    if subject is None or tally is None:
-        return None
-    row = next((s for s in tally.data.get("subjects", []) if s.get("subject") == subject.pk), None)
+    row = _council_row(task, council)
     return row.get("result") if row else None
+
+
+def _council_deciding(task: Task, council: Council, kind: str) -> Council:
+    """The council, read again, if it is of `kind` and this task is one of its subjects."""
+    council = Council.objects.select_related("kind", "secretary").get(pk=council.pk)
+    if council.kind.code != kind:
+        raise TaskRefused(
+            _("Cần một %(kind)s.") % {"kind": KindCode(kind).label}, code="wrong_council_kind"
+        )
+    if _subject_of(task, council) is None:
+        raise TaskRefused(
+            _("Nhiệm vụ chưa có trong danh sách đối tượng của hội đồng này."),
+            code="not_a_subject",
+        )
+    return council
 
 
 @_acting("send_to_identification")
@@ -218,16 +265,7 @@ def task_send_to_identification(*, task: Task, actor, council: Council) -> Task:
     """Put the task before an identification council whose subject is this task (its
     parties taken from the task, so conflicts are computed from it); the council's
     recommendations are due 5 working days after its meeting."""
-    council = Council.objects.select_related("kind").get(pk=council.pk)
-    if council.kind.code != "identification":
-        raise TaskRefused(
-            _("Cần một Hội đồng tư vấn xác định nhiệm vụ."), code="wrong_council_kind"
-        )
-    if _subject_of(task, council) is None:
-        raise TaskRefused(
-            _("Nhiệm vụ chưa có trong danh sách đối tượng của hội đồng này."),
-            code="not_a_subject",
-        )
+    council = _council_deciding(task, council, "identification")
     if council.meeting_on is None:
         raise TaskRefused(_("Hội đồng chưa có ngày họp."), code="no_meeting_date")
     due = task_rules.recommendation_due_on(council.meeting_on, limits=_limits(task))
@@ -240,15 +278,15 @@ def task_send_to_identification(*, task: Task, actor, council: Council) -> Task:
     )
 
 
-def _council_of(task: Task, kind: str) -> Council | None:
-    """The latest council of `kind` whose subject is this task."""
+def _council_for(task: Task, kind: str) -> Council | None:
+    """The latest council of `kind` with this task among its subjects."""
     subject = (
         CouncilSubject.objects.filter(
             target_type=ContentType.objects.get_for_model(Task),
             target_id=str(task.pk),
             council__kind__code=kind,
         )
-        .select_related("council", "council__kind")
+        .select_related("council__kind")
         .order_by("-council_id")
         .first()
     )
@@ -256,7 +294,7 @@ def _council_of(task: Task, kind: str) -> Council | None:
 
 
 def _identification_council(task: Task) -> Council | None:
-    return _council_of(task, "identification")
+    return _council_for(task, "identification")
 
 
 @_acting("recommend")
@@ -386,7 +424,8 @@ def _party_owner(task: Task):
 
 
 def _schedule_inspections(task: Task, contract: Contract, limits: dict) -> list[Inspection]:
-    """Create the inspections the schedule adds (never removes one already held)."""
+    """Create the inspections the schedule adds (never removes one already held), each
+    with its row and the row of the notice the host is owed 5 working days before."""
     due = task_rules.inspection_schedule(
         effective_on=contract.effective_on,
         contract_end=contract.ends_on,
@@ -399,9 +438,32 @@ def _schedule_inspections(task: Task, contract: Contract, limits: dict) -> list[
         if day in have:
             continue
         number += 1
-        created.append(Inspection.objects.create(task=task, number=number, due_on=day))
-        _open(task, "inspection_due", day, owner=task.officer)
+        inspection = Inspection.objects.create(task=task, number=number, due_on=day)
+        created.append(inspection)
+        ref = inspection_ref(inspection)
+        _open(task, "inspection_due", day, owner=task.officer, ref=ref)
+        notice = task_rules.inspection_notice_latest_on(day, limits=limits)
+        _open(task, "inspection_notice", notice, owner=task.officer, ref=ref)
     return created
+
+
+def _end_inspections(task: Task, on: date) -> None:
+    """The acceptance dossier ends the periodic inspections: an inspection (or its notice)
+    already overdue is missed, a later one no longer needed (cancelled). The
+    confirmations of an inspection held stay owed."""
+    rows = deadlines_for_case(task).filter(
+        kind__in=("inspection_due", "inspection_notice"), state=Deadline.State.OPEN
+    )
+    for row in rows:
+        if row.due_date < on:
+            deadline_close(deadline=row, on=on)
+        else:
+            deadline_cancel(deadline=row, on=on)
+
+
+def inspection_ref(inspection: Inspection) -> str:
+    """The ledger's key of one inspection's rows within its task."""
+    return f"inspection:{inspection.pk}"
 
 
 @_acting("sign_contract")
@@ -582,6 +644,7 @@ def task_file_dossier(*, task: Task, actor, self_evaluation: str, on: date | Non
             cancel_kinds=["extension_window"],
             on=on,
         )
+        _end_inspections(t, on)
         _open(t, "validity_notice", due, owner=t.officer)
 
     return _step(

@@ -54,6 +54,16 @@ class CheckedUpload:
     def storage_name(self) -> str:
         return f"{secrets.token_hex(16)}.{self.extension}"
 
+    def keep(self, record, field: str = "file") -> None:
+        """Copy what was checked onto `record` (its `original_name`, `content_type`,
+        `size`, `sha256`) and put the file in storage under a random name; the caller
+        saves the record."""
+        record.original_name = self.original_name
+        record.content_type = self.content_type
+        record.size = self.size
+        record.sha256 = self.sha256
+        getattr(record, field).save(self.storage_name(), self.file, save=False)
+
 
 def clean_name(name: str, extension: str | None = None) -> str:
     """The last path component, without control characters, at most 150 characters.
