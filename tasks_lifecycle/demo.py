@@ -92,6 +92,28 @@ def _council(title: str) -> Council:
     return Council.objects.get(title=title)
 
 
+def _has_task(title: str) -> bool:
+    from .models import Task
+
+    return Task.objects.filter(title=title).exists()
+
+
+def _subjects(specs: list[dict]) -> list[dict]:
+    """The council's subjects; `{"applications_of": title}` stands for the valid
+    applications of that S&T task (the selection council's subjects), when it has any."""
+    out = []
+    for spec in specs:
+        if "applications_of" in spec:
+            from .models import Task
+            from .task_selection import selection_subjects
+
+            task = Task.objects.filter(title=spec["applications_of"]).first()
+            out += selection_subjects(task) if task else []
+        else:
+            out.append(_subject(spec))
+    return out
+
+
 def _subject(spec: dict) -> dict:
     """A council subject; `"task": title` makes it the S&T task of that title (its
     parties and the link back from `Task.subject_spec`), the rest of `spec` on top."""
@@ -118,7 +140,7 @@ def _plan(timeline: Timeline, secretary, pool, spec: dict) -> None:
         services.council_create(
             actor=secretary, kind=spec["kind"], title=title, meeting_on=spec["meeting"],
             meeting_place="Phòng họp Sở Khoa học và Công nghệ tỉnh Sơn La",
-            subjects=[_subject(s) for s in spec["subjects"]],
+            subjects=_subjects(spec["subjects"]),
         )  # fmt: skip
         c = _council(title)
         subjects = list(c.subjects.order_by("position"))
@@ -344,6 +366,16 @@ def _current(today: date) -> list[dict]:
             "kind": "selection",
             "subjects": [
                 {
+                    "applications_of": "Nghiên cứu xây dựng mô hình trồng thử nghiệm Sâm Việt "
+                    "Nam làm cơ sở xác định vùng trồng phù hợp trên địa bàn tỉnh Sơn La",
+                },
+            ]
+            if _has_task(
+                "Nghiên cứu xây dựng mô hình trồng thử nghiệm Sâm Việt Nam làm cơ sở "
+                "xác định vùng trồng phù hợp trên địa bàn tỉnh Sơn La"
+            )
+            else [
+                {
                     "title": "Hồ sơ của Viện Dược liệu (ví dụ)",
                     "host_organisation": "Viện Dược liệu",
                     "state_budget": 1_450_000_000,
@@ -372,7 +404,7 @@ def _current(today: date) -> list[dict]:
             "title": "Hội đồng nghiệm thu nhiệm vụ Q2-1: tài liệu đến hạn gửi",
             "subjects": [
                 {
-                    "title": f"{q2}: mô hình trồng cà phê chè bền vững",
+                    "task": f"{q2}: mô hình trồng cà phê chè bền vững",
                     "pi_name": "Lò Văn Hưng",
                     "host_organisation": "Trung tâm Khuyến nông Sơn La",
                 }
@@ -388,7 +420,7 @@ def _current(today: date) -> list[dict]:
             "title": "Hội đồng nghiệm thu nhiệm vụ Q2-2: còn thiếu phiếu nhận xét",
             "subjects": [
                 {
-                    "title": f"{q2}: chế biến sâu quả mận Mộc Châu",
+                    "task": f"{q2}: chế biến sâu quả mận Mộc Châu",
                     "pi_name": "Vì Thị Hạnh",
                     "host_organisation": "Trường Cao đẳng Nông Lâm Sơn La",
                 }
@@ -407,7 +439,7 @@ def _current(today: date) -> list[dict]:
             "title": "Hội đồng nghiệm thu nhiệm vụ Q2-3: sẵn sàng họp hôm nay",
             "subjects": [
                 {
-                    "title": f"{q2}: nhân giống lan bản địa",
+                    "task": f"{q2}: nhân giống lan bản địa",
                     "pi_name": "Đèo Văn Thành",
                     "host_organisation": "Viện Nghiên cứu Rau quả",
                 }

@@ -18,6 +18,7 @@ from datetime import date
 from django.db import transaction
 
 from workflows.models import DayUnit, Procedure, ProcedureVersion, TimeLimitRule
+from workflows.selectors import catalogue_derived
 
 from . import task_rules
 from .catalogue import ladder_install
@@ -138,7 +139,12 @@ def task_catalogue_install() -> ProcedureVersion:
 
 def task_limits(version: ProcedureVersion) -> dict[str, Limit]:
     """The province's limits of `version`: the national defaults with its rows' amounts,
-    units and bases (a limit missing from the version keeps the default)."""
+    units and bases (a limit missing from the version keeps the default). Cached with
+    the catalogue (`workflows.selectors.catalogue_derived`); read only."""
+    return catalogue_derived(("task_limits", version.pk), lambda: _task_limits(version))
+
+
+def _task_limits(version: ProcedureVersion) -> dict[str, Limit]:
     out = dict(LIMITS)
     for row in version.time_limits.all():
         if row.stage in out:

@@ -18,8 +18,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from workflows.audit import audit_record
-from workflows.ledger import deadline_cancel, deadlines_for_case
-from workflows.models import Deadline
 from workflows.selectors import division_by_code
 
 from . import task_access
@@ -27,7 +25,6 @@ from .access import MANAGING_DIVISION
 from .models import (
     Decision,
     HostOrganisation,
-    Inspection,
     Investigator,
     Method,
     Programme,
@@ -113,19 +110,4 @@ def task_take_over(
             data={"decision": str(approval)},
         )
         _flow_sync(task)
-        task = task_sign_contract(task=task, actor=actor, **contract)
-        _drop_inspections_before(task, _today())
-        return task
-
-
-def _drop_inspections_before(task: Task, day: date) -> None:
-    """The inspections due before the take-over were held on paper: the system follows
-    the task from `day`, so it neither lists them nor warns about them."""
-    Inspection.objects.filter(task=task, due_on__lt=day).delete()
-    for row in deadlines_for_case(task).filter(
-        kind="inspection_due", state=Deadline.State.OPEN, due_date__lt=day
-    ):
-        deadline_cancel(deadline=row, on=day)
-    for number, inspection in enumerate(task.inspections.order_by("due_on"), start=1):
-        if inspection.number != number:
-            Inspection.objects.filter(pk=inspection.pk).update(number=number)
+        return task_sign_contract(task=task, actor=actor, followed_from=_today(), **contract)

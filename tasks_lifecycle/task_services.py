@@ -423,9 +423,12 @@ def _party_owner(task: Task):
     return (task.pi.user if task.pi_id and task.pi.user_id else None) or task.officer
 
 
-def _schedule_inspections(task: Task, contract: Contract, limits: dict) -> list[Inspection]:
+def _schedule_inspections(
+    task: Task, contract: Contract, limits: dict, *, followed_from: date | None = None
+) -> list[Inspection]:
     """Create the inspections the schedule adds (never removes one already held), each
-    with its row and the row of the notice the host is owed 5 working days before."""
+    with its row and the row of the notice the host is owed 5 working days before; with
+    `followed_from` (a task taken over), none whose notice was due before that day."""
     due = task_rules.inspection_schedule(
         effective_on=contract.effective_on,
         contract_end=contract.ends_on,
@@ -435,14 +438,14 @@ def _schedule_inspections(task: Task, contract: Contract, limits: dict) -> list[
     created = []
     number = len(have)
     for day in due:
-        if day in have:
+        notice = task_rules.inspection_notice_latest_on(day, limits=limits)
+        if day in have or (followed_from and notice < followed_from):
             continue
         number += 1
         inspection = Inspection.objects.create(task=task, number=number, due_on=day)
         created.append(inspection)
         ref = inspection_ref(inspection)
         _open(task, "inspection_due", day, owner=task.officer, ref=ref)
-        notice = task_rules.inspection_notice_latest_on(day, limits=limits)
         _open(task, "inspection_notice", notice, owner=task.officer, ref=ref)
     return created
 
@@ -478,10 +481,12 @@ def task_sign_contract(
     ends_on: date,
     budget: int,
     instalments=(),
+    followed_from: date | None = None,
 ) -> Task:
     """Record the contract (number, dates, budget, instalments). Its end opens the ledger
     rows that follow from it (end, extension window, acceptance dossier, the 6-month
-    limit and its warning) and its effect date the periodic inspections."""
+    limit and its warning) and its effect date the periodic inspections (for a task taken
+    over, `followed_from`: those from that day; earlier ones were held on paper)."""
     number = (number or "").strip()
     problems = []
     if not number:
@@ -528,7 +533,7 @@ def task_sign_contract(
         case_set(t, duration_months=t.duration_months or _months_between(starts_on, ends_on))
         for kind, due in task_rules.contract_deadlines(ends_on, limits=limits).items():
             _open(t, kind, due, owner=owner)
-        _schedule_inspections(t, contract, limits)
+        _schedule_inspections(t, contract, limits, followed_from=followed_from)
 
     return _step(task, "sign_contract", actor, effects=effects, data={"contract": number})
 

@@ -8,6 +8,7 @@ demo exist and carry the day they would have been sent.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -74,7 +75,7 @@ def seed_engine(stdout=None) -> list[tuple[str, str, str]]:
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = _demo_password_hash()
             user.save()
         user.groups.add(Group.objects.get(name=role))
         logins.append((username, str(role.label), DEMO_PASSWORD))
@@ -89,7 +90,7 @@ def seed_engine(stdout=None) -> list[tuple[str, str, str]]:
         },
     )
     if created:
-        admin.set_password(DEMO_PASSWORD)
+        admin.password = _demo_password_hash()
         admin.save()
     logins.append(("admin", "Quản trị hệ thống (/admin/)", DEMO_PASSWORD))
     return logins
@@ -108,10 +109,18 @@ def demo_user(username: str, role: str, last: str, first: str, division: str | N
         },
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save()
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    """DEMO_PASSWORD hashed once per process (the hasher's work factor is per hash)."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(DEMO_PASSWORD)
 
 
 # --- replaying dated actions ------------------------------------------------------------

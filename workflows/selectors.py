@@ -43,6 +43,7 @@ class _Catalogue:
         self.ladders: dict[int, list[LadderStep]] = {}
         self.groups: dict[str, Group | None] = {}
         self.divisions: dict[str, Division | None] = {}
+        self.derived: dict[tuple, object] = {}
         self.loaded_at = time.monotonic()
         self.checked_at = self.loaded_at
         self.generation = self._shared_generation()
@@ -121,6 +122,11 @@ class _Catalogue:
             self.groups[name] = Group.objects.filter(name=name).first()
         return self.groups[name]
 
+    def derive(self, key: tuple, compute):
+        if key not in self.derived:
+            self.derived[key] = compute()
+        return self.derived[key]
+
     def division(self, code: str) -> Division | None:
         if code not in self.divisions:
             self.divisions[code] = Division.objects.filter(code=code).first()
@@ -167,6 +173,13 @@ def ladder_steps(version_id: int) -> list[LadderStep]:
 def role_group(name: str) -> Group | None:
     """The group of a role. Cached."""
     return _catalogue.fresh().group(name)
+
+
+def catalogue_derived(key: tuple, compute):
+    """What a procedure computes from its catalogue rows (e.g. its time limits with the
+    province's overrides), computed once and forgotten with the rest of the cached
+    catalogue when the admin saves a row. The value is shared: callers must not change it."""
+    return _catalogue.fresh().derive(key, compute)
 
 
 def division_by_code(code: str) -> Division | None:
