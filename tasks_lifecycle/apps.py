@@ -26,5 +26,6 @@ class TasksLifecycleConfig(AppConfig):
 
         registry.demo_seeders.append(demo.seed_councils)
         registry.site_applications.append(staff_app.CouncilsStaffApp())
+        registry.site_applications.append(staff_app.TasksStaffApp())
         for flow_class in flows.FLOWS:
             registry.flow_viewsets.append(flows.CouncilFlowViewset(flow_class))
