@@ -23,8 +23,9 @@ DATE_INPUT = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 def date_field(label, *, required: bool = True, not_after_today: bool = False, **kwargs):
-    """A date as the browser's date picker sends it (yyyy-mm-dd) or typed (dd/mm/yyyy)."""
-    field = PastDateField if not_after_today else forms.DateField
+    """A date as the browser's date picker sends it (yyyy-mm-dd) or typed (dd/mm/yyyy),
+    within the years a procedure's dates can have (the rules add months and years to it)."""
+    field = PastDateField if not_after_today else BoundedDateField
     return field(
         label=label,
         required=required,
@@ -34,7 +35,22 @@ def date_field(label, *, required: bool = True, not_after_today: bool = False, *
     )
 
 
-class PastDateField(forms.DateField):
+class BoundedDateField(forms.DateField):
+    """A date from 1990 to 2100."""
+
+    first, last = date(1990, 1, 1), date(2100, 12, 31)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.first <= value <= self.last:
+            raise forms.ValidationError(
+                _("Ngày phải trong khoảng %(a)s – %(b)s."),
+                code="out_of_range",
+                params={"a": f"{self.first:%d/%m/%Y}", "b": f"{self.last:%d/%m/%Y}"},
+            )
+
+
+class PastDateField(BoundedDateField):
     """A date that has happened: not after today."""
 
     def validate(self, value):
@@ -126,10 +142,8 @@ class DatedAmountsField(forms.Field):
         super().__init__(**kwargs)
 
     def _date(self, value, line) -> date:
-        if isinstance(value, date):
-            return value
         try:
-            return forms.DateField(input_formats=DATE_INPUT).clean(value)
+            return BoundedDateField(input_formats=DATE_INPUT).clean(value)
         except forms.ValidationError as exc:
             raise forms.ValidationError(
                 self.error_messages["line"], code="line", params={"l": line}

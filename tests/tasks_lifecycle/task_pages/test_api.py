@@ -232,3 +232,37 @@ def test_schema_has_one_operation_per_step():
         assert {"200", "400", "403", "404", "409"} <= set(op["responses"])
     body = schema["components"]["schemas"]["TaskSignContract"]["properties"]
     assert body["instalments"]["items"]["$ref"].endswith("/DatedAmount")
+
+
+HOSTILE = [None, {"a": 1}, [1, [2]], "x" * 5000, 10**30, "\x00", "9999-12-31", "0001-01-01"]
+
+
+def test_no_input_answers_500_and_a_refusal_changes_nothing(staff, org):
+    """Every step, posted by a leader (or the host for the host's steps) with hostile
+    values in every field: never a 5xx; anything but 200 leaves the task as it was."""
+    from tasks_lifecycle.models import Contract
+    from workflows.api_forms import form_serializer
+
+    before = new_task(org, stage=Stage.PROPOSED, officer=staff["officer"])
+    after = new_task(org, stage=Stage.IN_PROGRESS, officer=staff["officer"])
+    Contract.objects.create(task=after, number="01/HĐ", signed_on=date(2024, 1, 2),
+                            effective_on=date(2024, 1, 2), starts_on=date(2024, 1, 2),
+                            original_ends_on=date(2025, 1, 1), ends_on=date(2025, 1, 1),
+                            budget=10**9)  # fmt: skip
+    contracted = {Stage.IN_PROGRESS, Stage.DOSSIER_FILED, Stage.DOSSIER_SUPPLEMENT}
+    for step in STEP_TABLE:
+        task = after if set(step.stages) & contracted else before
+        Task.objects.filter(pk=task.pk).update(stage=step.stages[0])
+        actor = staff["host"] if step.side == task_access.HOST else staff["director"]
+        serializer = form_serializer(step.form, step.api_name)
+        fields = list(serializer().fields) if serializer else ["x"]
+        bodies = [[], "x", {}] + [dict.fromkeys(fields, v) for v in HOSTILE]
+        for body in bodies:
+            audit = AuditEntry.objects.count()
+            r = api(actor).post(f"/api/tasks/{task.pk}/{step.name}/", body, format="json")
+            assert r.status_code < 500, (step.name, body, r.content[:300])
+            if r.status_code != 200:
+                assert Task.objects.get(pk=task.pk).stage == step.stages[0], (step.name, body)
+                assert AuditEntry.objects.count() == audit
+            else:
+                Task.objects.filter(pk=task.pk).update(stage=step.stages[0])

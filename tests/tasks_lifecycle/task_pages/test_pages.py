@@ -388,3 +388,21 @@ def test_staff_menu_lists_the_tasks(world, staff):
     assert "Nhiệm vụ KH&amp;CN" in page or "Nhiệm vụ KH&CN" in page
     r = browser(staff["officer"]).get("/nhiem-vu-khcn/")
     assert r.status_code == 302 and r["Location"] == "/nhiem-vu/"
+
+
+def test_no_page_input_answers_500(world, staff, org):
+    from tasks_lifecycle.task_access import HOST
+    from tasks_lifecycle.task_steps import STEP_TABLE
+
+    task = world["task"]
+    for step in STEP_TABLE:
+        actor = world["users"]["host"] if step.side == HOST else staff["director"]
+        prefix = "/to-chuc/nhiem-vu" if step.side == HOST else "/nhiem-vu"
+        fields = list(step.form.base_fields) or ["x"]
+        for value in ("\x00", "x" * 30000, "9999-12-31"):
+            data = {f"{step.name}-{f}": value for f in fields}
+            stage = Task.objects.get(pk=task.pk).stage
+            r = browser(actor).post(f"{prefix}/{task.pk}/thao-tac/{step.name}/", data)
+            assert r.status_code in (302, 400, 403, 409), (step.name, value, r.status_code)
+            if r.status_code != 302:
+                assert Task.objects.get(pk=task.pk).stage == stage
