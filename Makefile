@@ -67,6 +67,7 @@ bench: setup
 	$(PY) benchmarks/delivery_bench.py
 	$(PY) benchmarks/councils_workspace_bench.py
 	$(PY) benchmarks/penalties_register_bench.py
+	$(PY) benchmarks/tasks_pages_bench.py
 
 # Debian's Chromium for the browser tests (tests/browser); run as root.
 .PHONY: browser

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -45,7 +44,7 @@ def parse_args() -> argparse.Namespace:
 
 ARGS = parse_args()
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-from bench_env import bench_database, local_run_defaults  # noqa: E402
+from bench_env import bench_database, local_run_defaults, measure_get  # noqa: E402
 
 local_run_defaults()
 os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
@@ -60,9 +59,8 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from tasks_lifecycle.models import Council, CouncilKind, Expert, Membership, Status  # noqa: E402
@@ -138,18 +136,7 @@ def load(sec: User, n: int) -> float:
     return time.perf_counter() - t0
 
 
-def measure(client: Client, url: str, repeats: int) -> tuple[int, float, float]:
-    client.get(url)  # warm-up
-    times, queries = [], 0
-    for _ in range(repeats):
-        with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
-            r = client.get(url)
-            times.append((time.perf_counter() - t0) * 1000)
-        assert r.status_code == 200, r.status_code
-        queries = len(ctx.captured_queries)
-    times.sort()
-    return queries, statistics.median(times), times[int(len(times) * 0.9) - 1]
+measure = measure_get
 
 
 def main() -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -47,7 +46,7 @@ def parse_args() -> argparse.Namespace:
 
 ARGS = parse_args()
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-from bench_env import bench_database, local_run_defaults  # noqa: E402
+from bench_env import bench_database, local_run_defaults, measure_get  # noqa: E402
 
 local_run_defaults()
 os.environ["CELERY_BROKER_URL"] = "memory://localhost/"  # never a real broker
@@ -62,9 +61,8 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -139,18 +137,7 @@ def accountant():
     return user
 
 
-def measure(client: Client, url: str, repeats: int) -> tuple[int, float, float]:
-    client.get(url)  # warm-up
-    times, queries = [], 0
-    for _ in range(repeats):
-        with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200, response.status_code
-        queries = len(ctx.captured_queries)
-    times.sort()
-    return queries, statistics.median(times), times[int(len(times) * 0.9) - 1]
+measure = measure_get
 
 
 def main() -> None:

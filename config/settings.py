@@ -367,6 +367,12 @@ SPECTACULAR_SETTINGS = {
         "PermitDossierKindEnum": "permits.models.DossierKind",
         "CouncilStatusEnum": "tasks_lifecycle.models.Status",
         "PenaltyCaseStatusEnum": "penalties.models.Status",
+        "TaskStageEnum": "tasks_lifecycle.models.Stage",
+        "TaskProgrammeEnum": "tasks_lifecycle.models.Programme",
+        "TaskMethodEnum": "tasks_lifecycle.models.Method",
+        "TaskTypeEnum": "tasks_lifecycle.models.CouncilSubject.TaskType",
+        # the councils' API lists the same task types by value only
+        "CouncilSubjectTaskTypeEnum": ["technology", "social", "project"],
     },
 }
 

@@ -13,6 +13,7 @@ from notifications.views import InboxView, MarkReadView
 from penalties import api as penalties_api
 from permits import api as permits_api
 from tasks_lifecycle import api as councils_api
+from tasks_lifecycle import task_api
 from workflows import registry
 from workflows.api import DeadlineViewSet
 from workflows.roles import is_staff_member
@@ -49,6 +50,7 @@ router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("notifications", NotificationViewSet, basename="notification")
 permits_api.register(router)
 councils_api.register(router)
+task_api.register(router)
 penalties_api.register(router)
 
 urlpatterns = [

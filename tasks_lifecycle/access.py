@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from workflows.access import access_decide, actor_profile, has_step
+from workflows.access import access_decide, actor_profile, user_has_step
 from workflows.errors import ActionForbidden
 from workflows.models import Division
 from workflows.roles import LEADER_ROLES, Role
@@ -59,17 +59,7 @@ def secretary_authorize(council: Council | None, actor) -> None:
 def is_council_staff(user) -> bool:
     """A council secretary of the managing division, its head, the director, or a
     superuser: who works on councils (sees the workspace and council pages)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    profile = actor_profile(user)
-    return has_step(
-        actor_roles=profile.roles,
-        actor_division=profile.division,
-        step_roles=(*SECRETARY_ROLES, *LEADER_ROLES),
-        owner_division=MANAGING_DIVISION,
-    )
+    return user_has_step(user, (*SECRETARY_ROLES, *LEADER_ROLES), MANAGING_DIVISION)
 
 
 def manages(user, council: Council) -> bool:

@@ -26,6 +26,7 @@ class TasksLifecycleConfig(AppConfig):
 
         registry.demo_seeders.append(task_demo.seed_tasks_and_councils)
         registry.site_applications.append(staff_app.CouncilsStaffApp())
+        registry.site_applications.append(staff_app.TasksStaffApp())
         for flow_class in flows.FLOWS:
             registry.flow_viewsets.append(flows.CouncilFlowViewset(flow_class))
         registry.flow_viewsets.append(task_flows.TaskFlowViewset(task_flows.TaskFlow))

@@ -30,3 +30,20 @@ class CouncilsStaffApp(Application):
         return not user.is_authenticated or is_staff_member(user)
 
     index_path = path("", _Index.as_view(), name="index")
+
+
+class TasksStaffApp(Application):
+    """The S&T tasks in the staff Site's menu: the register (its pages have the tabs
+    of the register and of the overdue / due-soon view)."""
+
+    title = _("Nhiệm vụ KH&CN")
+    icon = "science"
+    app_name = "nhiem-vu-khcn"
+
+    @staticmethod
+    def permission(user) -> bool:
+        from .task_selectors import sees_all_tasks
+
+        return not user.is_authenticated or sees_all_tasks(user)
+
+    index_path = path("", RedirectView.as_view(pattern_name="tasks_lifecycle:tasks"), name="index")

@@ -33,3 +33,8 @@ urlpatterns = [
         name="document",
     ),
 ]
+
+# the S&T tasks' pages (issue 10)
+from .task_urls import urlpatterns as _task_urls  # noqa: E402
+
+urlpatterns += _task_urls

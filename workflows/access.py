@@ -100,6 +100,22 @@ def has_step(
     )
 
 
+def user_has_step(user, step_roles: Collection[str], owner_division: str | None) -> bool:
+    """`has_step` for a user (their roles and division, one query cached on the user);
+    a superuser has every step, a visitor none."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    profile = actor_profile(user)
+    return has_step(
+        actor_roles=profile.roles,
+        actor_division=profile.division,
+        step_roles=step_roles,
+        owner_division=owner_division,
+    )
+
+
 def access_decide(
     *,
     actor_id: int | None,

@@ -1,16 +1,11 @@
-"""Money in đồng, with dots between thousands (11.000.000), whatever the locale."""
+"""Money in đồng (the staff look's `dong`, shared by every procedure) and report dates."""
 
 from django import template
 
+from workflows.templatetags.staff import dong
+
 register = template.Library()
-
-
-@register.filter
-def dong(value) -> str:
-    try:
-        return f"{int(value or 0):,}".replace(",", ".")
-    except (TypeError, ValueError):
-        return ""
+register.filter("dong", dong)
 
 
 @register.filter

@@ -91,6 +91,22 @@ def form_fields(context, form):
     return {"form": form, "request": context.get("request")}
 
 
+@register.inclusion_tag("workflows/components/filter_fields.html")
+def filter_fields(form):
+    """The fields of a filter form (a django-filter `FilterSet.form`) inside
+    `{% filters %}`: each a label over its control, its errors under it."""
+    return {"form": form}
+
+
+@register.filter
+def dong(value) -> str:
+    """Money in đồng with dots between thousands (11.000.000), whatever the locale."""
+    try:
+        return f"{int(value or 0):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return ""
+
+
 @register.simple_tag
 def querystring_with(querystring, **changes):
     """`querystring` (a QueryDict) with some parameters replaced, URL-encoded."""
