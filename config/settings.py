@@ -364,7 +364,8 @@ SPECTACULAR_SETTINGS = {
     # one schema name per domain enum, so apps with their own `status` never collide
     "ENUM_NAME_OVERRIDES": {
         "PermitDossierStatusEnum": "permits.models.Status",
-        "PermitDossierKindEnum": "permits.models.DossierKind",
+        # every registered one-stop kind (workflows.onestop.kinds)
+        "PermitDossierKindEnum": "workflows.onestop.kinds.kind_choices",
         "CouncilStatusEnum": "tasks_lifecycle.models.Status",
         "PenaltyCaseStatusEnum": "penalties.models.Status",
     },

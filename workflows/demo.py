@@ -95,6 +95,43 @@ def seed_engine(stdout=None) -> list[tuple[str, str, str]]:
     return logins
 
 
+def demo_user(
+    username: str, role: str, *, last: str, first: str, division: str | None = None, email=""
+):
+    """A demo account in the role's group (created once, with the demo password)."""
+    user, created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={
+            "last_name": last,
+            "first_name": first,
+            "email": email or f"{username}@demo.motcua.vn",
+            "division": Division.objects.filter(code=division).first() if division else None,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+def sample_pdf(title: str) -> bytes:
+    """A one-page PDF standing for a demo dossier's uploaded document (uploads are
+    checked by parsing, so the demo files are real PDFs)."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(title)
+    pdf.drawString(72, 770, "Demo document - motcua")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 # --- replaying dated actions ------------------------------------------------------------
 @contextmanager
 def demo_on(day: date, hour: int = 9, minute: int = 0, *, today: date | None = None):
