@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "notifications",
     "permits",
     "tasks_lifecycle",
+    # the registration of task results: a one-stop procedure of the tasks domain
+    "tasks_lifecycle.registration",
     "penalties",
 ]
 
