@@ -263,8 +263,8 @@ class DossierViewSet(
         tags=[TAG],
         summary=_("Nộp hồ sơ"),
         description=_(
-            "Hồ sơ phải đủ các thành phần bắt buộc. Thời hạn kiểm tra tính đầy đủ (05 ngày "
-            "làm việc) tính từ ngày hôm sau."
+            "Hồ sơ phải đủ các thành phần bắt buộc. Thời hạn kiểm tra tính đầy đủ theo danh "
+            "mục thủ tục (05 ngày làm việc với hồ sơ bức xạ) tính từ ngày hôm sau."
         ),
         request=None,
         responses={200: DossierDetailSerializer, **_errors(400, 403, 404, 409)},

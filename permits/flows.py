@@ -192,12 +192,13 @@ class AppraisalActivation(StepActivation):
         super().reassign.original(user=user)
 
 
-def _task_kind(task) -> str | None:
-    """The kind of the task's dossier when its flow serves kinds of several divisions
-    (`OneStopFlow`; kept in the process data); None for the radiation flows."""
-    process = task.process
-    if not getattr(process.flow_class, "kinds_in_process_data", False):
+def _task_kind(node, task) -> str | None:
+    """The kind of the task's dossier when the node's flow serves kinds of several
+    divisions (`OneStopFlow`: kept in the process data); None for the radiation flows
+    (without reading the process)."""
+    if not getattr(node.flow_class, "kinds_in_process_data", False):
         return None
+    process = task.process
     kind = (process.data or {}).get("kind")
     if kind is None:
         kind = (
@@ -233,14 +234,14 @@ class Step(_NoTakeBack, flow.View):
 
     def can_execute(self, user, task):
         return super().can_execute(user, task) and access.holds_step(
-            user, self.step, _task_kind(task)
+            user, self.step, _task_kind(self, task)
         )
 
     def can_assign(self, user, task):
         # a superuser passes has_perm, but may only claim what they could execute
         return (
             super().can_assign(user, task)
-            and access.holds_step(user, self.step, _task_kind(task))
+            and access.holds_step(user, self.step, _task_kind(self, task))
             and not _own_dossier(user, task)
         )
 
@@ -268,7 +269,7 @@ class AppraisalStep(Step):
         if not (task.status in (STATUS.NEW, STATUS.ASSIGNED) and user.is_authenticated):
             return False
         # the head of the appraising division
-        return access.holds_step(user, "review", _task_kind(task))
+        return access.holds_step(user, "review", _task_kind(self, task))
 
 
 # --- routing on the dossier's status ----------------------------------------------------

@@ -43,7 +43,7 @@ from .models import (
 # rows belong to the permit, not to the dossier).
 STAFF_DEADLINE_KINDS = ("check", "result", "step", "apology")
 DEADLINE_KIND_LABELS = {
-    "check": _("Kiểm tra hồ sơ (5 ngày làm việc)"),
+    "check": _("Kiểm tra tính đầy đủ của hồ sơ"),
     "result": _("Thời hạn giải quyết"),
     "step": _("Thời hạn bước xử lý"),
     "apology": _("Phát hành phiếu xin lỗi"),
