@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "notifications",
     "permits",
     "tasks_lifecycle",
+    # the registration of task results: a one-stop procedure of the tasks domain
+    "tasks_lifecycle.registration",
     "penalties",
 ]
 
@@ -364,7 +366,8 @@ SPECTACULAR_SETTINGS = {
     # one schema name per domain enum, so apps with their own `status` never collide
     "ENUM_NAME_OVERRIDES": {
         "PermitDossierStatusEnum": "permits.models.Status",
-        "PermitDossierKindEnum": "permits.models.DossierKind",
+        # every registered one-stop kind (workflows.onestop.kinds)
+        "PermitDossierKindEnum": "workflows.onestop.kinds.kind_choices",
         "CouncilStatusEnum": "tasks_lifecycle.models.Status",
         "PenaltyCaseStatusEnum": "penalties.models.Status",
         "TaskStageEnum": "tasks_lifecycle.models.Stage",

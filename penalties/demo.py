@@ -67,7 +67,13 @@ def _staff() -> dict:
     return {
         "inspector": User.objects.filter(username="thanhtra").first(),
         # the Chief Inspector: head of the inspectorate (Chánh Thanh tra Sở)
-        "chief": demo_user("chanhthanhtra", Role.HEAD_OF_DIVISION, "Lò Văn", "Hùng", "thanh-tra"),
+        "chief": demo_user(
+            "chanhthanhtra",
+            Role.HEAD_OF_DIVISION,
+            last="Lò Văn",
+            first="Hùng",
+            division="thanh-tra",
+        ),
         "director": User.objects.filter(username="giamdoc").first(),
         "accountant": User.objects.filter(username="ketoan").first(),
     }

@@ -1,7 +1,12 @@
-"""Who may act on a radiation dossier, and who sees its personal data.
+"""Who may act on a one-stop dossier, and who sees its personal data.
 
-The radiation procedures' side of the engine's rule (`workflows.access`): which role
-acts on each step, which division owns it, and which flow node holds its task. The
+The desk's side of the engine's rule (`workflows.access`): which role acts on each
+step, which division owns it, and which flow node holds its task. The one-stop desk
+owns the receipt, the check and the fee; the steps from the appraisal to the signature
+(and the apology slip) belong to the division that appraises the dossier's kind
+(`workflows.onestop.kinds`: Phòng Công nghệ và Quản lý khoa học cơ sở for the radiation
+kinds, `STEPS` as written; Phòng Quản lý khoa học và công nghệ for a result
+registration). The
 services call `dossier_lock_for_step` at their start (inside their transaction): one
 query locks the dossier and reads who holds the step's task, one more (cached per
 request) reads the actor's roles and division.
@@ -9,7 +14,7 @@ request) reads the actor's roles and division.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
@@ -22,6 +27,7 @@ from workflows.access import (
 )
 from workflows.errors import ActionForbidden, DomainError
 from workflows.models import Division
+from workflows.onestop import kinds
 from workflows.roles import Role
 from workflows.selectors import compiled_get
 
@@ -65,6 +71,10 @@ STEPS: dict[str, StepRule] = {
     ),
     "apology_issue": StepRule((Role.HEAD_OF_DIVISION, Role.DIRECTOR), APPRAISAL_DIVISION),
 }
+# The steps owned by the division that appraises the dossier's kind (`step_rule`).
+APPRAISING_STEPS = frozenset(
+    {"appraisal", "assign", "review", "signing", "apology_draft", "apology_issue"}
+)
 # The steps of the procedure proper: a role with none of them has no need of the
 # dossier's personal data.
 PROCEDURE_STEPS = ("check", "fee", "appraisal", "review", "signing")
@@ -79,6 +89,18 @@ PERSONAL_FIELDS = (
     "contact_phone",
     "contact_email",
 )
+
+
+def step_rule(step: str, kind: str | None = None) -> StepRule:
+    """Who acts on `step` of a dossier of `kind` (None: the radiation kinds, as `STEPS`
+    says): the appraising steps move to the kind's division."""
+    rule = STEPS[step]
+    if kind is None or step not in APPRAISING_STEPS:
+        return rule
+    spec = kinds.get(kind)
+    if spec is None or spec.appraisal_division == rule.division:
+        return rule
+    return replace(rule, division=spec.appraisal_division)
 
 
 def _nodes(node: str) -> list:
@@ -126,7 +148,7 @@ def dossier_lock_for_step(pk: int, actor, *steps: str, choose=None, queryset=Non
 
 
 def step_authorize(case: Dossier, actor, step: str) -> None:
-    rule = STEPS[step]
+    rule = step_rule(step, case.kind)
     holder = getattr(case, "task_holder", None)
     if rule.held_by_specialist and case.specialist_id:
         holder = case.specialist_id
@@ -146,10 +168,10 @@ def step_authorize(case: Dossier, actor, step: str) -> None:
     decision.raise_if_refused()
 
 
-def holds_step(user, step: str) -> bool:
-    """The user has the step's role in the division that owns it (whoever holds its
-    task now): who may claim it, and who is offered its buttons."""
-    rule = STEPS[step]
+def holds_step(user, step: str, kind: str | None = None) -> bool:
+    """The user has the step's role in the division that owns it on a dossier of `kind`
+    (whoever holds its task now): who may claim it, and who is offered its buttons."""
+    rule = step_rule(step, kind)
     profile = actor_profile(user)
     return has_step(
         actor_roles=profile.roles,
@@ -165,18 +187,19 @@ def desk_officer(user) -> bool:
 
 
 def assignee_check(case: Dossier, specialist) -> None:
-    """The appraisal goes to a specialist of the appraising division, never to the
-    account the dossier is filed in."""
+    """The appraisal goes to a specialist of the division that appraises the dossier's
+    kind, never to the account the dossier is filed in."""
     profile = actor_profile(specialist)
+    division = step_rule("appraisal", case.kind).division
     if not has_step(
         actor_roles=profile.roles,
         actor_division=profile.division,
         step_roles=(Role.SPECIALIST,),
-        owner_division=APPRAISAL_DIVISION,
+        owner_division=division,
     ):
         raise DomainError(
             _("Người được giao phải là chuyên viên của %(division)s.")
-            % {"division": _division_label(APPRAISAL_DIVISION)},
+            % {"division": _division_label(division)},
             code="not_a_specialist",
         )
     if profile.id == case.applicant_id:
@@ -224,14 +247,17 @@ def counter_applicant_refusal(applicant) -> str:
 
 def sees_personal_data(user, dossier: Dossier | None = None) -> bool:
     """Whether `user` may see the personal fields, uploads and generated documents of
-    radiation dossiers: the dossier's own applicant, a role with a step in the
-    procedure (in the division that owns it), or a superuser (the system's
-    administrator). Council members and secretaries, inspectors, and officers of other
-    divisions have no step, so they see none."""
+    the dossier (None: of the radiation dossiers and their register): the dossier's own
+    applicant, a role with a step in its procedure (in the division that owns it), or a
+    superuser (the system's administrator). Council members and secretaries,
+    inspectors, and officers of other divisions have no step, so they see none."""
     if not getattr(user, "is_authenticated", False):
         return False
     if dossier is not None and dossier.applicant_id == user.pk:
         return True
     if user.is_superuser:
         return True
-    return any(holds_step(user, s) for s in PROCEDURE_STEPS)
+    kind = dossier.kind if dossier is not None else None
+    spec = kinds.get(kind) if kind is not None else None
+    steps = [s for s in PROCEDURE_STEPS if s != "fee" or spec is None or spec.fee]
+    return any(holds_step(user, s, kind) for s in steps)

@@ -1,4 +1,6 @@
-"""REST API of the radiation procedures (registered on the project's router).
+"""REST API of the one-stop desk (registered on the project's router): the radiation
+procedures and every other registered one-stop kind (`workflows.onestop.kinds`), e.g.
+the registration of an S&T task's results, through the same endpoints.
 
 Every endpoint that changes something is a thin call to one function of
 `permits.services`; the services check the state and who may act. This module only
@@ -102,7 +104,7 @@ class StaffOnlyActions(permissions.BasePermission):
 @extend_schema_view(
     list=extend_schema(
         tags=[TAG],
-        summary=_("Danh sách hồ sơ bức xạ"),
+        summary=_("Danh sách hồ sơ một cửa"),
         description=_(
             "Tổ chức, cá nhân chỉ thấy hồ sơ của mình; cán bộ của Sở thấy mọi hồ sơ. "
             "Lọc theo status và kind."
@@ -125,7 +127,8 @@ class DossierViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Radiation work permit and worker certificate dossiers (Decree 142/2020/NĐ-CP)."""
+    """One-stop dossiers: radiation work permits and worker certificates (Decree
+    142/2020/NĐ-CP) and the other registered kinds."""
 
     queryset = Dossier.objects.all()
     lookup_field = "code"
@@ -260,8 +263,8 @@ class DossierViewSet(
         tags=[TAG],
         summary=_("Nộp hồ sơ"),
         description=_(
-            "Hồ sơ phải đủ các thành phần bắt buộc. Thời hạn kiểm tra tính đầy đủ (05 ngày "
-            "làm việc) tính từ ngày hôm sau."
+            "Hồ sơ phải đủ các thành phần bắt buộc. Thời hạn kiểm tra tính đầy đủ theo danh "
+            "mục thủ tục (05 ngày làm việc với hồ sơ bức xạ) tính từ ngày hôm sau."
         ),
         request=None,
         responses={200: DossierDetailSerializer, **_errors(400, 403, 404, 409)},

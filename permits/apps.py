@@ -15,14 +15,21 @@ class PermitsConfig(AppConfig):
 
     def ready(self) -> None:
         from workflows import registry
+        from workflows.onestop import kinds
 
-        from . import demo
+        from . import demo, services
+        from .kinds import register_radiation_kinds
+
+        # the one-stop desk: its own kinds, and its services for the other procedures'
+        register_radiation_kinds()
+        kinds.register_desk(services)
 
         # the catalogue entries are data every installation needs, not only the demo
         post_migrate.connect(_install_catalogue, sender=self, dispatch_uid="permits-catalogue")
         registry.demo_seeders.append(demo.seed_permits)
 
-        # the flows of the two procedures and the staff pages in the staff Site
+        # the flows of the two procedures, the one of the other one-stop kinds, and the
+        # staff pages in the staff Site
         from . import flows, staff_app
 
         post_migrate.connect(
@@ -30,4 +37,5 @@ class PermitsConfig(AppConfig):
         )
         registry.flow_viewsets.append(flows.RadiationFlowViewset(flows.PermitFlow))
         registry.flow_viewsets.append(flows.RadiationFlowViewset(flows.CertificateFlow))
+        registry.flow_viewsets.append(flows.RadiationFlowViewset(flows.OneStopFlow))
         registry.site_applications.append(staff_app.RadiationStaffApp())

@@ -2,7 +2,9 @@
 
 Every limit, fee and document list is data with its legal basis, installed into the
 engine's procedure catalogue (editable in the admin afterwards). `catalogue_install`
-is idempotent: it creates what is missing and leaves an admin's edits alone.
+is idempotent: it creates what is missing and leaves an admin's edits alone. The
+envelope's part — the step budgets' shape, the apology slip's parameters, the reminder
+ladder — is `workflows.onestop.catalogue`; the permit's expiry reminders are added here.
 Rules marked [GK] are the department's internal budgets or unverified general
 knowledge, kept as configurable defaults (DOMAIN.md legend).
 """
@@ -13,7 +15,8 @@ from datetime import date
 
 from django.db import transaction
 
-from workflows.models import DayUnit, LadderStep, Procedure, ProcedureVersion, TimeLimitRule
+from workflows.models import DayUnit, ProcedureVersion
+from workflows.onestop import catalogue as onestop
 
 from .models import PROCEDURE_CODES, DeviceCategory, DossierKind
 
@@ -22,7 +25,6 @@ APPLIES_FROM = date(2020, 12, 5)  # Decree 142/2020 takes effect
 FEE_BASIS = (
     "Thông tư số 287/2016/TT-BTC (mức phí thẩm định theo công bố thủ tục hành chính của tỉnh) [GK]"
 )
-INTERNAL = "Quy chế phối hợp nội bộ của Sở (định mức thời gian từng bước) [GK]"
 
 DEVICE_FEES = {
     DeviceCategory.DENTAL: 2_000_000,
@@ -92,33 +94,6 @@ CERTIFICATE_DOCUMENTS = [
 ]
 
 
-def _apology_parameters(*, new_date_working_days: int) -> dict:
-    """When the apology slip (Mẫu 04) is drafted and issued, and the new date it offers."""
-    return {
-        "apology_new_date_working_days": {"value": new_date_working_days, "legal_basis": INTERNAL},
-        "apology_draft_lead_working_days": {"value": 2, "legal_basis": INTERNAL},
-        "apology_issue_lead_working_days": {
-            "value": 1,
-            "legal_basis": "Điều 19 Nghị định số 61/2018/NĐ-CP (Mẫu 04) "
-            "— chậm nhất 01 ngày trước ngày hẹn trả",
-        },
-    }
-
-
-def _step_rules(*, appraisal, review, signing) -> list[tuple]:
-    """The internal step budgets, each (working days, extension cap), and the
-    applicant's supplement reminder."""
-    return [
-        ("appraisal", "Thẩm định hồ sơ, lập biên bản thẩm định", appraisal[0], DayUnit.WORKING,
-         INTERNAL, appraisal[1]),
-        ("review", "Lãnh đạo phòng xem xét, trình ký", review[0], DayUnit.WORKING, INTERNAL,
-         review[1]),
-        ("signing", "Lãnh đạo Sở ký", signing[0], DayUnit.WORKING, INTERNAL, signing[1]),
-        ("supplement", "Tổ chức, cá nhân bổ sung hồ sơ", 10, DayUnit.WORKING,
-         "Nhắc tổ chức, cá nhân khi yêu cầu bổ sung còn mở [GK]", 0),
-    ]  # fmt: skip
-
-
 def _permit_version(kind: str) -> dict:
     article = {
         DossierKind.PERMIT_NEW: "Điều 29",
@@ -151,14 +126,14 @@ def _permit_version(kind: str) -> dict:
                 "value": 45,
                 "legal_basis": f"Khoản 1 Điều 30 {ND142}",
             },
-            **_apology_parameters(new_date_working_days=5),
+            **onestop.apology_parameters(new_date_working_days=5),
         },
         "rules": [
             ("check", "Kiểm tra tính đầy đủ, hợp lệ của hồ sơ", 5, DayUnit.WORKING,
              f"Điểm a khoản 4 Điều 29 {ND142}", 0),
             ("result", "Thẩm định và cấp giấy phép", 25, DayUnit.CALENDAR,
              f"Điểm b khoản 4 Điều 29 {ND142}", 15),
-            *_step_rules(appraisal=(10, 5), review=(2, 2), signing=(2, 2)),
+            *onestop.step_rules(appraisal=(10, 5), review=(2, 2), signing=(2, 2)),
         ],
     }  # fmt: skip
 
@@ -173,36 +148,21 @@ def _certificate_version() -> dict:
                 "value": 6,
                 "legal_basis": f"Điểm d khoản 2 Điều 35 {ND142}",
             },
-            **_apology_parameters(new_date_working_days=3),
+            **onestop.apology_parameters(new_date_working_days=3),
         },
         "rules": [
             ("check", "Kiểm tra tính đầy đủ, hợp lệ của hồ sơ", 5, DayUnit.WORKING,
              f"Điểm a khoản 4 Điều 35 {ND142}", 0),
             ("result", "Thẩm định và cấp chứng chỉ", 10, DayUnit.WORKING,
              f"Điểm c khoản 4 Điều 35 {ND142}", 5),
-            *_step_rules(appraisal=(5, 3), review=(2, 1), signing=(1, 1)),
+            *onestop.step_rules(appraisal=(5, 3), review=(2, 1), signing=(1, 1)),
         ],
     }  # fmt: skip
 
 
-IN_APP_EMAIL = ["in_app", "email"]
-
-# (deadline kind, step kind, offset, unit, recipient, template)
+# the envelope's ladder, and the permit's expiry: T-90, T-60, T-50 days (DOMAIN.md §2a)
 LADDER = [
-    ("check", "reminder", -1, DayUnit.WORKING, "owner", "deadline_reminder"),
-    ("check", "escalation", 0, DayUnit.WORKING, "division_head", "deadline_due_today"),
-    ("check", "escalation", 1, DayUnit.WORKING, "director", "deadline_overdue"),
-    ("step", "reminder", -1, DayUnit.WORKING, "owner", "deadline_reminder"),
-    ("step", "escalation", 0, DayUnit.WORKING, "division_head", "deadline_due_today"),
-    ("step", "escalation", 1, DayUnit.WORKING, "director", "deadline_overdue"),
-    ("result", "reminder", -3, DayUnit.WORKING, "owner", "deadline_reminder"),
-    ("result", "escalation", -2, DayUnit.WORKING, "division_head", "apology_required"),
-    ("result", "escalation", 0, DayUnit.WORKING, "director", "deadline_due_today"),
-    ("result", "escalation", 1, DayUnit.WORKING, "director", "deadline_overdue"),
-    ("apology", "reminder", 0, DayUnit.WORKING, "owner", "apology_required"),
-    ("apology", "escalation", 0, DayUnit.WORKING, "director", "apology_required"),
-    ("supplement", "reminder", 0, DayUnit.WORKING, "applicant", "applicant_reminder"),
-    ("supplement", "reminder", 5, DayUnit.WORKING, "applicant", "applicant_reminder"),
+    *onestop.LADDER,
     ("permit_expiry", "reminder", -90, DayUnit.CALENDAR, "applicant", "permit_expiry"),
     ("permit_expiry", "reminder", -60, DayUnit.CALENDAR, "applicant", "permit_expiry"),
     ("permit_expiry", "reminder", -50, DayUnit.CALENDAR, "applicant", "permit_expiry"),
@@ -237,45 +197,17 @@ def catalogue_install() -> list[ProcedureVersion]:
     versions = []
     for kind, code in PROCEDURE_CODES.items():
         name_vi, name_en = NAMES[kind]
-        procedure, _ = Procedure.objects.get_or_create(
-            code=code,
-            defaults={"name_vi": name_vi, "name_en": name_en, "field": "An toàn bức xạ"},
-        )
         spec = _certificate_version() if kind == DossierKind.CERTIFICATE else _permit_version(kind)
-        version, created = ProcedureVersion.objects.get_or_create(
-            procedure=procedure,
-            applies_from=APPLIES_FROM,
-            defaults={
-                "label": "NĐ 142/2020",
-                "legal_basis": spec["legal_basis"],
-                "fees": spec["fees"],
-                "documents": spec["documents"],
-                "parameters": spec["parameters"],
-            },
-        )
-        if created:
-            for stage, name, amount, unit, basis, max_ext in spec["rules"]:
-                TimeLimitRule.objects.create(
-                    version=version,
-                    stage=stage,
-                    name=name,
-                    amount=amount,
-                    unit=unit,
-                    legal_basis=basis,
-                    max_extension=max_ext,
-                )
-            LadderStep.objects.bulk_create(
-                LadderStep(
-                    version=version,
-                    deadline_kind=dkind,
-                    kind=skind,
-                    offset=offset,
-                    offset_unit=unit,
-                    recipient=recipient,
-                    template=template,
-                    channels=IN_APP_EMAIL,
-                )
-                for dkind, skind, offset, unit, recipient, template in LADDER
+        versions.append(
+            onestop.version_install(
+                code=code,
+                name_vi=name_vi,
+                name_en=name_en,
+                field="An toàn bức xạ",
+                applies_from=APPLIES_FROM,
+                label="NĐ 142/2020",
+                spec=spec,
+                ladder=LADDER,
             )
-        versions.append(version)
+        )
     return versions

@@ -25,13 +25,11 @@ from the day it is first loaded. The facilities are illustrative.
 
 from __future__ import annotations
 
-import io
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -41,7 +39,7 @@ from workflows.calendar import (
     next_working_day_on_or_after,
     previous_working_day_on_or_before,
 )
-from workflows.demo import DEMO_PASSWORD, Timeline
+from workflows.demo import Timeline, demo_user, sample_pdf
 from workflows.roles import Role
 from workflows.selectors import procedure_version_for
 
@@ -62,39 +60,18 @@ def _on(day: date, hour: int = 9):
         yield
 
 
-def _sample_pdf(title: str) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(title)
-    pdf.drawString(72, 770, "Demo document - motcua")
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
-
-
 _PDF: bytes | None = None
 
 
 def _file(code: str) -> SimpleUploadedFile:
     global _PDF
     if _PDF is None:
-        _PDF = _sample_pdf("motcua demo")
+        _PDF = sample_pdf("motcua demo")
     return SimpleUploadedFile(f"{code}.pdf", _PDF, content_type="application/pdf")
 
 
 def _user(username: str, *, last: str, first: str, role: str, email: str = ""):
-    user, created = get_user_model().objects.get_or_create(
-        username=username,
-        defaults={"last_name": last, "first_name": first, "email": email or f"{username}@demo.vn"},
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    user.groups.add(Group.objects.get(name=role))
-    return user
+    return demo_user(username, role, last=last, first=first, email=email or f"{username}@demo.vn")
 
 
 def _staff():

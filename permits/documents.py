@@ -11,123 +11,51 @@
 
 Each document is rendered on demand from the rows the services wrote; nothing here
 changes data. The statutory forms are always rendered in Vietnamese, whatever the
-language of the person who asks for them. All six share one layout (`_Sheet`): the
-two-column national header, the title, the body and the signature blocks.
+language of the person who asks for them. All six share the one-stop envelope's layout
+(`workflows.onestop.documents.Sheet`): the two-column national header, the title, the
+body and the signature blocks. Mẫu 01–04 serve every registered one-stop kind; another
+kind's result document is its own (`OneStopKind.result_pdf`).
 """
 
 from __future__ import annotations
 
 import re
-import threading
-import unicodedata
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from functools import wraps
-from io import BytesIO
-from pathlib import Path
 from urllib.parse import quote
-from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (
-    Flowable,
-    HRFlowable,
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Paragraph
 
 from workflows.models import LegalClock
+from workflows.onestop.documents import (  # noqa: F401 (font_paths, … re-exported)
+    DOCUMENT_LANGUAGE,
+    STYLES,
+    DocumentFontMissing,
+    Signer,
+    font_paths,
+    format_date,
+    format_long_date,
+    format_vnd,
+    qr_code,
+    register_fonts,
+)
+from workflows.onestop.documents import Sheet as _Sheet
+from workflows.onestop.documents import agency_signer as _agency_signer
+from workflows.onestop.documents import department_name as _department_name
+from workflows.onestop.documents import in_vietnamese as _in_vietnamese
+from workflows.onestop.documents import markup as _text
+from workflows.onestop.documents import person_name as _person
+from workflows.onestop.documents import sign_note as _sign_note
 
-from .models import ApologySlip, Dossier, DossierKind, Permit, Status, SupplementRequest
+from .models import ApologySlip, Dossier, Permit, Status, SupplementRequest
 from .services import checklist
-
-# Statutory forms are Vietnamese documents; the msgids below are the Vietnamese text.
-DOCUMENT_LANGUAGE = "vi"
-
-# --- fonts ----------------------------------------------------------------------------
-# DejaVu Sans covers every Vietnamese letter (precomposed, NFC). Debian/Ubuntu package:
-# fonts-dejavu-core. A deployment with the fonts elsewhere sets PDF_FONT_DIR.
-DEFAULT_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
-FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
-_font_lock = threading.Lock()
-
-
-class DocumentFontMissing(ImproperlyConfigured):
-    """The TrueType fonts the PDFs need are not installed."""
 
 
 class DocumentUnavailable(Exception):
     """The asked-for document does not exist (yet) for this dossier."""
-
-
-def font_paths(font_dir: Path | None = None) -> dict[str, Path]:
-    """The font files by reportlab name; raise `DocumentFontMissing` if one is absent."""
-    folder = Path(font_dir or getattr(settings, "PDF_FONT_DIR", None) or DEFAULT_FONT_DIR)
-    paths = {name: folder / file for name, file in FONT_FILES.items()}
-    missing = [str(p) for p in paths.values() if not p.is_file()]
-    if missing:
-        raise DocumentFontMissing(
-            "Generated documents need the DejaVu Sans TrueType fonts, not found at: "
-            f"{', '.join(missing)}. Install them (Debian/Ubuntu: apt-get install "
-            "fonts-dejavu-core) or set PDF_FONT_DIR to the folder that holds "
-            "DejaVuSans.ttf and DejaVuSans-Bold.ttf."
-        )
-    return paths
-
-
-def register_fonts() -> None:
-    """Register the fonts with reportlab, once per process."""
-    if FONT_BOLD in pdfmetrics.getRegisteredFontNames():
-        return
-    with _font_lock:
-        if FONT_BOLD in pdfmetrics.getRegisteredFontNames():
-            return
-        for name, path in font_paths().items():
-            pdfmetrics.registerFont(TTFont(name, str(path)))
-        pdfmetrics.registerFontFamily(
-            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
-        )
-
-
-# --- formatting -----------------------------------------------------------------------
-def format_date(value: date | None) -> str:
-    """dd/mm/yyyy, or an empty string."""
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-def format_long_date(value: date) -> str:
-    """'ngày 06 tháng 02 năm 2024' — days below 10 and months 1–2 take a leading zero
-    (the drafting rules of administrative documents, Decree 30/2020/NĐ-CP)."""
-    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
-    return _("ngày %(d)s tháng %(m)s năm %(y)s") % {
-        "d": f"{value.day:02d}",
-        "m": month,
-        "y": value.year,
-    }
-
-
-def format_vnd(amount: int) -> str:
-    """An amount in đồng with dots between thousands: 10.000.000 đồng."""
-    return _("%(amount)s đồng") % {"amount": f"{int(amount):,}".replace(",", ".")}
 
 
 def lookup_url(dossier: Dossier) -> str:
@@ -136,317 +64,8 @@ def lookup_url(dossier: Dossier) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/tra-cuu/?ma={quote(dossier.code, safe='')}"
 
 
-def qr_code(value: str, size: float = 26 * mm) -> Drawing:
-    """A QR code drawing of `value`, `size` points square (the widget is its only
-    content)."""
-    widget = QrCodeWidget(value, barBorder=2)
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
-
-
 def receipt_qr(dossier: Dossier) -> Drawing:
     return qr_code(lookup_url(dossier))
-
-
-def _text(value) -> str:
-    """User data as safe paragraph markup: NFC (the font has no shaping for combining
-    marks), XML-escaped, line breaks kept."""
-    text = unicodedata.normalize("NFC", str(value or ""))
-    return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
-
-
-def _person(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
-# --- layout ---------------------------------------------------------------------------
-PAGE_WIDTH, PAGE_HEIGHT = A4
-# the margins of Decree 30/2020/NĐ-CP (left 30 mm, right 15 mm, top and bottom 20 mm)
-MARGINS = {
-    "leftMargin": 30 * mm,
-    "rightMargin": 15 * mm,
-    "topMargin": 20 * mm,
-    "bottomMargin": 20 * mm,
-}
-FRAME_WIDTH = PAGE_WIDTH - MARGINS["leftMargin"] - MARGINS["rightMargin"]
-
-_BODY = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=13, alignment=TA_JUSTIFY)
-STYLES = {
-    "body": _BODY,
-    "indent": ParagraphStyle("indent", parent=_BODY, firstLineIndent=10 * mm, spaceBefore=2),
-    "item": ParagraphStyle("item", parent=_BODY, leftIndent=6 * mm, spaceBefore=1),
-    "center": ParagraphStyle("center", parent=_BODY, alignment=TA_CENTER),
-    "head": ParagraphStyle("head", parent=_BODY, fontSize=9.5, leading=12.5, alignment=TA_CENTER),
-    "title": ParagraphStyle(
-        "title",
-        parent=_BODY,
-        fontName=FONT_BOLD,
-        fontSize=13,
-        leading=17,
-        alignment=TA_CENTER,
-        spaceBefore=4,
-    ),
-    "section": ParagraphStyle("section", parent=_BODY, fontName=FONT_BOLD, spaceBefore=4),
-    "numbered": ParagraphStyle("numbered", parent=_BODY, spaceBefore=4),
-    "cell": ParagraphStyle("cell", parent=_BODY, fontSize=9, leading=11, alignment=TA_LEFT),
-    "caption": ParagraphStyle(
-        "caption", parent=_BODY, fontSize=7.5, leading=9, alignment=TA_CENTER
-    ),
-    "small": ParagraphStyle("small", parent=_BODY, fontSize=9, leading=11.5, alignment=TA_LEFT),
-}
-
-
-def _department_parent() -> str:
-    return _("ỦY BAN NHÂN DÂN TỈNH SƠN LA")
-
-
-def _department() -> str:
-    return _("SỞ KHOA HỌC VÀ CÔNG NGHỆ")
-
-
-def _department_name() -> str:
-    return _("Sở Khoa học và Công nghệ")
-
-
-def _place() -> str:
-    return _("Sơn La")
-
-
-def _line() -> HRFlowable:
-    return HRFlowable(width="35%", thickness=0.6, color=colors.black, spaceBefore=1, spaceAfter=4)
-
-
-@dataclass(frozen=True)
-class Signer:
-    """A signature block: the position line(s), then room to sign, then the name."""
-
-    title: str
-    name: str = ""
-    note: str = ""
-
-
-class _Sheet:
-    """One A4 administrative document: header, title, body, signatures, footer."""
-
-    def __init__(self, *, code: str, day: date | None, number: str = "", watermark: str = ""):
-        register_fonts()
-        self.code = code
-        self.watermark = watermark
-        self.story: list[Flowable] = [self._header(number, day or timezone.localdate())]
-
-    # header and title
-    def _header(self, number: str, day: date) -> Table:
-        head = STYLES["head"]
-        left = [
-            Paragraph(_text(_department_parent()), head),
-            Paragraph(f"<b>{_text(_department())}</b>", head),
-            _line(),
-        ]
-        if number:
-            left.append(Paragraph(_text(_("Số: %(n)s") % {"n": number}), head))
-        right = [
-            Paragraph(f"<b>{_text(_('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'))}</b>", head),
-            Paragraph(f"<b>{_text(_('Độc lập - Tự do - Hạnh phúc'))}</b>", head),
-            _line(),
-            Paragraph(_text(f"{_place()}, {format_long_date(day)}"), head),
-        ]
-        table = Table([[left, right]], colWidths=[68 * mm, FRAME_WIDTH - 68 * mm])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ]
-            )
-        )
-        return table
-
-    def title(self, text: str, *subtitles: str) -> _Sheet:
-        self.story.append(Spacer(1, 4 * mm))
-        self.story.append(Paragraph(_text(text), STYLES["title"]))
-        for line in subtitles:
-            self.story.append(Paragraph(f"<b>{_text(line)}</b>", STYLES["center"]))
-        self.story.append(Spacer(1, 3 * mm))
-        return self
-
-    # body
-    def para(self, text: str, style: str = "body") -> _Sheet:
-        self.story.append(Paragraph(_text(text), STYLES[style]))
-        return self
-
-    def field(self, label: str, value, style: str = "body") -> _Sheet:
-        self.story.append(Paragraph(f"<b>{_text(label)}:</b> {_text(value)}", STYLES[style]))
-        return self
-
-    def fields(self, pairs: Iterable[tuple[str, str]]) -> _Sheet:
-        for label, value in pairs:
-            self.field(label, value)
-        return self
-
-    def fields_beside(
-        self, pairs: Sequence[tuple[str, str]], box: Flowable, *, box_left: bool = False
-    ) -> _Sheet:
-        """Label–value lines (empty values left out) with a box beside them: the
-        holder's photo on the left, the receipt's QR code on the right."""
-        lines = [
-            Paragraph(f"<b>{_text(label)}:</b> {_text(value)}", STYLES["body"])
-            for label, value in pairs
-            if value
-        ]
-        box_width = box.wrap(FRAME_WIDTH, PAGE_HEIGHT)[0] + 4 * mm
-        cells, widths = [lines, box], [FRAME_WIDTH - box_width, box_width]
-        if box_left:
-            cells, widths = cells[::-1], widths[::-1]
-        table = Table([cells], colWidths=widths)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    # the box sits on the outer edge, 4 mm away from the text
-                    ("ALIGN", (0, 0), (0, 0), "LEFT"),
-                    ("ALIGN", (-1, 0), (-1, 0), "RIGHT"),
-                ]
-            )
-        )
-        self.story += [Spacer(1, 1 * mm), table, Spacer(1, 1 * mm)]
-        return self
-
-    @staticmethod
-    def boxed(content: Sequence[Flowable] | Flowable, width: float, height: float) -> Table:
-        """A ruled box of a fixed size with `content` centred in it."""
-        box = Table([[content]], colWidths=[width], rowHeights=[height])
-        box.setStyle(
-            TableStyle(
-                [
-                    ("BOX", (0, 0), (-1, -1), 0.5, colors.black),
-                    ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ]
-            )
-        )
-        return box
-
-    def section(self, text: str) -> _Sheet:
-        return self.para(text, "section")
-
-    def items(self, lines: Iterable[str]) -> _Sheet:
-        for i, line in enumerate(lines, start=1):
-            self.story.append(Paragraph(f"{i}. {_text(line)}", STYLES["item"]))
-        return self
-
-    def table(
-        self,
-        head: Sequence[str],
-        rows: Sequence[Sequence],
-        widths: Sequence[float],
-        *,
-        total: Sequence | None = None,
-    ) -> _Sheet:
-        """A ruled table with a shaded head row; `widths` are fractions of the text
-        width; a `total` row spans its label over every column but the last."""
-        cell = STYLES["cell"]
-        data = [[Paragraph(f"<b>{_text(h)}</b>", cell) for h in head]]
-        data += [[Paragraph(_text(v), cell) for v in row] for row in rows]
-        if total is not None:
-            data.append([Paragraph(f"<b>{_text(v)}</b>", cell) for v in total])
-        table = Table(data, colWidths=[w * FRAME_WIDTH for w in widths], repeatRows=1)
-        style = [
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.93, 0.93, 0.93)),
-        ]
-        if total is not None:
-            style.append(("SPAN", (0, -1), (-2, -1)))
-        table.setStyle(TableStyle(style))
-        self.story += [Spacer(1, 2 * mm), table, Spacer(1, 2 * mm)]
-        return self
-
-    def signatures(
-        self, left: Signer | None, right: Signer, *, recipients: Sequence[str] = ()
-    ) -> _Sheet:
-        """Signature blocks side by side; an agency letter puts its 'Nơi nhận' list
-        (recipients) on the left instead."""
-
-        def block(signer: Signer | None) -> list[Flowable]:
-            if signer is None:
-                return []
-            out = [Paragraph(f"<b>{_text(signer.title)}</b>", STYLES["center"])]
-            if signer.note:
-                out.append(Paragraph(_text(signer.note), STYLES["head"]))
-            out += [Spacer(1, 13 * mm), Paragraph(f"<b>{_text(signer.name)}</b>", STYLES["center"])]
-            return out
-
-        left_cell = block(left)
-        if recipients:
-            left_cell = [Paragraph(f"<b>{_text(_('Nơi nhận:'))}</b>", STYLES["small"])]
-            left_cell += [Paragraph(f"- {_text(line)}", STYLES["small"]) for line in recipients]
-        half = FRAME_WIDTH / 2
-        table = Table([[left_cell, block(right)]], colWidths=[half, half])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ]
-            )
-        )
-        self.story += [Spacer(1, 3 * mm), KeepTogether(table)]
-        return self
-
-    # output
-    def _decorate(self, canvas, doc) -> None:
-        canvas.saveState()
-        if self.watermark:
-            width = pdfmetrics.stringWidth(self.watermark, FONT_BOLD, 1)
-            size = min(64.0, 0.8 * PAGE_WIDTH / max(1.0, width))
-            canvas.setFont(FONT_BOLD, size)
-            canvas.setFillColor(colors.Color(0.82, 0.82, 0.82))
-            canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
-            canvas.rotate(35)
-            canvas.drawCentredString(0, 0, self.watermark)
-            canvas.rotate(-35)
-            canvas.translate(-PAGE_WIDTH / 2, -PAGE_HEIGHT / 2)
-        canvas.setFont(FONT, 8)
-        canvas.setFillColor(colors.Color(0.35, 0.35, 0.35))
-        canvas.drawCentredString(
-            PAGE_WIDTH / 2,
-            10 * mm,
-            _("Mã hồ sơ: %(code)s — trang %(page)s") % {"code": self.code, "page": doc.page},
-        )
-        canvas.restoreState()
-
-    def render(self, title: str) -> bytes:
-        buffer = BytesIO()
-        doc = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            title=f"{title} — {self.code}",
-            author=f"{_department()} — {_department_parent()}",
-            subject=self.code,
-            creator="motcua",
-            **MARGINS,
-        )
-        doc.build(self.story, onFirstPage=self._decorate, onLaterPages=self._decorate)
-        return buffer.getvalue()
-
-
-def _in_vietnamese(render: Callable[..., bytes]) -> Callable[..., bytes]:
-    @wraps(render)
-    def wrapper(*args, **kwargs):
-        with translation.override(DOCUMENT_LANGUAGE):
-            return render(*args, **kwargs)
-
-    return wrapper
 
 
 # --- shared blocks --------------------------------------------------------------------
@@ -466,15 +85,6 @@ def _applicant_fields(dossier: Dossier) -> list[tuple[str, str]]:
         (_("Nội dung yêu cầu giải quyết"), _procedure_name(dossier)),
         (_("Mã hồ sơ"), dossier.code),
     ]
-
-
-def _sign_note() -> str:
-    return _("(Ký và ghi rõ họ tên)")
-
-
-def _agency_signer(user) -> Signer:
-    # The user model has no position field, so the block names the agency that signs.
-    return Signer(_department(), _person(user))
 
 
 # --- Mẫu 01: receipt and appointment slip ---------------------------------------------
@@ -528,11 +138,11 @@ def _fee_block(sheet: _Sheet, dossier: Dossier) -> None:
 
 
 def _appointment_text(dossier: Dossier) -> str:
-    """The appointment date once the fee is paid (the clock runs from the payment);
-    before that, the rule."""
+    """The appointment date once the fee is paid (the clock runs from the payment), or
+    from the valid dossier for a kind without a fee; before that, the rule."""
     rule = dossier.procedure_version.rule("result")
     clock = dossier.result_clock
-    if dossier.fee_paid_on and clock is not None:
+    if (dossier.fee_paid_on or not dossier.spec.fee) and clock is not None:
         text = format_date(clock.due_date)
         if clock.state == LegalClock.State.PAUSED:
             text += " " + _("(thời hạn đang tạm dừng chờ bổ sung hồ sơ; ngày hẹn lùi tương ứng)")
@@ -562,10 +172,14 @@ def receipt_pdf(dossier: Dossier) -> bytes:
     sheet.section(_("1. Thành phần hồ sơ nộp gồm:"))
     sheet.table([_("STT"), _("Tên giấy tờ")], _received_rows(dossier), [0.07, 0.93])
     sheet.field(_("2. Số lượng hồ sơ"), _("01 bộ"), "numbered")
+    limit = (
+        _("%(n)s %(unit)s kể từ ngày nhận đủ hồ sơ hợp lệ và phí thẩm định (%(basis)s)")
+        if dossier.spec.fee
+        else _("%(n)s %(unit)s kể từ ngày nhận đủ hồ sơ hợp lệ (%(basis)s)")
+    )
     sheet.field(
         _("3. Thời gian giải quyết hồ sơ theo quy định"),
-        _("%(n)s %(unit)s kể từ ngày nhận đủ hồ sơ hợp lệ và phí thẩm định (%(basis)s)")
-        % {"n": rule.amount, "unit": rule.get_unit_display(), "basis": rule.legal_basis},
+        limit % {"n": rule.amount, "unit": rule.get_unit_display(), "basis": rule.legal_basis},
         "numbered",
     )
     sheet.field(
@@ -578,7 +192,8 @@ def receipt_pdf(dossier: Dossier) -> bytes:
         "numbered",
     )
     sheet.field(_("5. Ngày hẹn trả kết quả"), _appointment_text(dossier), "numbered")
-    _fee_block(sheet, dossier)
+    if dossier.spec.fee:
+        _fee_block(sheet, dossier)
     sheet.para(
         _("Tra cứu tình trạng hồ sơ tại %(url)s bằng mã hồ sơ và mã tra cứu.")
         % {"url": lookup_url(dossier)},
@@ -656,11 +271,8 @@ def _not_accepted(sheet: _Sheet, dossier: Dossier) -> str:
 
 
 def _refused(sheet: _Sheet, dossier: Dossier) -> str:
-    what = (
-        _("chứng chỉ nhân viên bức xạ")
-        if dossier.kind == DossierKind.CERTIFICATE
-        else _("giấy phép tiến hành công việc bức xạ")
-    )
+    label = str(dossier.spec.result_label)
+    what = label[:1].lower() + label[1:]  # "giấy phép tiến hành…", "giấy chứng nhận…"
     subject = _("Về việc từ chối cấp %(what)s") % {"what": what}
     sheet.title(_("THÔNG BÁO"), subject)
     sheet.field(_("Kính gửi"), dossier.organisation_name, "center")
@@ -896,13 +508,25 @@ class GeneratedDocument:
     content: bytes
 
 
-_NAME = re.compile(r"^(?P<kind>tiep-nhan|tu-choi|giay-phep|bo-sung|xin-loi)(?:-(?P<n>\d{1,9}))?$")
+_NAME = re.compile(r"^(?P<kind>tiep-nhan|tu-choi|bo-sung|xin-loi)(?:-(?P<n>\d{1,9}))?$")
 
 
 def generated_document(dossier: Dossier, name: str, *, preview: bool = False) -> GeneratedDocument:
     """The document called `name` in the URL (`tiep-nhan`, `bo-sung-<n>`, `tu-choi`,
-    `xin-loi-<id>`, `giay-phep`). `preview` (staff) also opens draft and void apology
-    slips. Raise `DocumentUnavailable` if there is no such document for the dossier."""
+    `xin-loi-<id>`, and the kind's result: `giay-phep` for the radiation kinds,
+    `OneStopKind.result_slug` for the others). `preview` (staff) also opens draft and
+    void apology slips. Raise `DocumentUnavailable` if there is no such document for
+    the dossier."""
+    spec = dossier.spec
+    if name == spec.result_slug:
+        if dossier.is_radiation:
+            content = _permit_document(dossier, name)
+        else:
+            result = spec.result_of(dossier)
+            if result is None:
+                raise DocumentUnavailable(name)
+            content = spec.result_pdf(result)
+        return GeneratedDocument(filename=f"{name}-{dossier.code}.pdf", content=content)
     match = _NAME.match(name)
     if match is None:
         raise DocumentUnavailable(name)
@@ -927,12 +551,12 @@ def generated_document(dossier: Dossier, name: str, *, preview: bool = False) ->
         if slip is None:
             raise DocumentUnavailable(name)
         content = apology_pdf(slip)
-    else:
-        permit = (
-            Permit.objects.filter(dossier=dossier).select_related("previous", "signed_by").first()
-        )
-        if permit is None:
-            raise DocumentUnavailable(name)
-        permit.dossier = dossier  # already loaded, with its procedure
-        content = permit_pdf(permit)
     return GeneratedDocument(filename=f"{name}-{dossier.code}.pdf", content=content)
+
+
+def _permit_document(dossier: Dossier, name: str) -> bytes:
+    permit = Permit.objects.filter(dossier=dossier).select_related("previous", "signed_by").first()
+    if permit is None:
+        raise DocumentUnavailable(name)
+    permit.dossier = dossier  # already loaded, with its procedure
+    return permit_pdf(permit)

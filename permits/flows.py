@@ -1,5 +1,7 @@
-"""Who must do what next on a radiation dossier: the viewflow flows of the permit and
-certificate procedures.
+"""Who must do what next on a one-stop dossier: the viewflow flows of the permit and
+certificate procedures, and the one of every other registered one-stop kind
+(`OneStopFlow`: the same nodes; the kind's division owns its appraising steps, read from
+the process data).
 
 The legal status of a dossier is its FSM field (`Dossier.status`) and changes only
 through `permits.services`. A flow holds the human tasks around it: who may claim a
@@ -67,7 +69,7 @@ from workflows.selectors import compiled_rows
 from workflows.sql import insert
 
 from . import access, services, views_staff
-from .models import OPEN_STATUSES, PERMIT_KINDS, Dossier, Status
+from .models import OPEN_STATUSES, PERMIT_KINDS, Dossier, DossierKind, Status
 
 # --- who acts at each step ------------------------------------------------------------
 # (the roles and owning division of each step are `permits.access.STEPS`)
@@ -190,6 +192,23 @@ class AppraisalActivation(StepActivation):
         super().reassign.original(user=user)
 
 
+def _task_kind(node, task) -> str | None:
+    """The kind of the task's dossier when the node's flow serves kinds of several
+    divisions (`OneStopFlow`: kept in the process data); None for the radiation flows
+    (without reading the process)."""
+    if not getattr(node.flow_class, "kinds_in_process_data", False):
+        return None
+    process = task.process
+    kind = (process.data or {}).get("kind")
+    if kind is None:
+        kind = (
+            Dossier.objects.filter(pk=process.artifact_object_id)
+            .values_list("kind", flat=True)
+            .first()
+        )
+    return kind
+
+
 def _own_dossier(user, task) -> bool:
     applicant = (
         Dossier.objects.filter(pk=task.process.artifact_object_id)
@@ -214,13 +233,15 @@ class Step(_NoTakeBack, flow.View):
         self.roles = STEP_ROLES[step]
 
     def can_execute(self, user, task):
-        return super().can_execute(user, task) and access.holds_step(user, self.step)
+        return super().can_execute(user, task) and access.holds_step(
+            user, self.step, _task_kind(self, task)
+        )
 
     def can_assign(self, user, task):
         # a superuser passes has_perm, but may only claim what they could execute
         return (
             super().can_assign(user, task)
-            and access.holds_step(user, self.step)
+            and access.holds_step(user, self.step, _task_kind(self, task))
             and not _own_dossier(user, task)
         )
 
@@ -247,7 +268,8 @@ class AppraisalStep(Step):
         specialist cannot take a dossier the head gave to a colleague)."""
         if not (task.status in (STATUS.NEW, STATUS.ASSIGNED) and user.is_authenticated):
             return False
-        return access.holds_step(user, "review")  # the head of the appraising division
+        # the head of the appraising division
+        return access.holds_step(user, "review", _task_kind(self, task))
 
 
 # --- routing on the dossier's status ----------------------------------------------------
@@ -361,11 +383,7 @@ class _RadiationNodes:
 
     def start_process(self, activation, dossier: Dossier):
         activation.process.artifact = dossier
-        activation.process.data = {
-            "dossier": dossier.pk,
-            "code": dossier.code,
-            "organisation": dossier.organisation_name,
-        }
+        activation.process.data = _process_data(dossier)
         return activation.process
 
     def has_view_permission(self, user, obj=None) -> bool:
@@ -392,7 +410,27 @@ class CertificateFlow(_RadiationNodes, flow.Flow):
     )
 
 
-FLOWS = (PermitFlow, CertificateFlow)
+ONE_STOP_SUMMARY = (
+    "{% load i18n %}{{ process.data.code }} — {{ process.data.procedure }} — "
+    "{{ process.data.organisation }}"
+    '{% if process.data.due %} · {% translate "hạn xử lý" %} {{ process.data.due }}{% endif %}'
+)
+
+
+class OneStopFlow(_RadiationNodes, flow.Flow):
+    """Every other registered one-stop kind (e.g. the registration of an S&T task's
+    results): the same steps; a kind without a fee never reaches the fee node."""
+
+    process_title = _("Thủ tục một cửa khác")
+    process_description = _(
+        "Các thủ tục một cửa khác trong danh mục (ví dụ: đăng ký kết quả thực hiện nhiệm vụ "
+        "khoa học và công nghệ), cùng các bước tiếp nhận, bổ sung, thẩm định, xem xét, ký."
+    )
+    process_summary_template = ONE_STOP_SUMMARY
+    kinds_in_process_data = True
+
+
+FLOWS = (PermitFlow, CertificateFlow, OneStopFlow)
 
 
 class RadiationFlowViewset(FlowViewset):
@@ -404,7 +442,18 @@ class RadiationFlowViewset(FlowViewset):
 
 # --- the API for the rest of the app ---------------------------------------------------
 def flow_for(dossier: Dossier):
-    return PermitFlow if dossier.kind in PERMIT_KINDS else CertificateFlow
+    if dossier.kind in PERMIT_KINDS:
+        return PermitFlow
+    if dossier.kind == DossierKind.CERTIFICATE:
+        return CertificateFlow
+    return OneStopFlow
+
+
+def _process_data(case: Dossier, **extra) -> dict:
+    data = {"dossier": case.pk, "code": case.code, "organisation": case.organisation_name}
+    if flow_for(case) is OneStopFlow:
+        data.update(kind=case.kind, procedure=case.get_kind_display())
+    return {**data, **extra}
 
 
 def _dossier_ct() -> ContentType:
@@ -560,12 +609,7 @@ def _start_locked(case: Dossier) -> RadiationProcess | None:
         created=now_,
         artifact_content_type=_dossier_ct(),
         artifact_object_id=case.pk,
-        data={
-            "dossier": case.pk,
-            "code": case.code,
-            "organisation": case.organisation_name,
-            "due": _due_text(due),
-        },
+        data=_process_data(case, due=_due_text(due)),
     )
     insert([process])
     start = Task(

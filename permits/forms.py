@@ -138,6 +138,15 @@ class OrganisationForm(forms.Form):
         label=_("Địa chỉ nơi đặt thiết bị"), max_length=300, required=False
     )
 
+    def __init__(self, *args, spec=None, **kwargs):
+        """`spec` (the one-stop kind) may name a field otherwise, or leave it out (None)."""
+        super().__init__(*args, **kwargs)
+        for name, label in (getattr(spec, "organisation_labels", None) or {}).items():
+            if label is None:
+                self.fields.pop(name, None)
+            elif name in self.fields:
+                self.fields[name].label = label
+
 
 class DeviceForm(forms.Form):
     category = forms.ChoiceField(

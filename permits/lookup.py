@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.lookup_limit import RATE_LIMITED_MESSAGE, lookup_attempt_allowed  # noqa: F401 (re-exported)
 from workflows.models import ClockEvent, DayUnit, LegalClock
+from workflows.onestop import kinds
 
-from .models import Dossier, DossierKind, Status
+from .models import Dossier, Status
 
 NOT_FOUND_MESSAGE = _("Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu đã nhập.")
 
@@ -156,7 +157,7 @@ def _public_status_of_row(row: dict[str, Any]) -> dict[str, Any]:
     unit = clock["unit"] if clock else ""
     return {
         "code": row["code"],
-        "procedure": str(DossierKind(row["kind"]).label),
+        "procedure": kinds.kind_label(row["kind"]),
         "status": row["status"],
         "status_label": status_label,
         "current_step": status_label,

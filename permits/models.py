@@ -1,10 +1,14 @@
-"""Radiation work permits (giấy phép tiến hành công việc bức xạ) and radiation worker
-certificates (chứng chỉ nhân viên bức xạ), Decree 142/2020/NĐ-CP.
+"""The one-stop desk's dossiers: radiation work permits (giấy phép tiến hành công việc
+bức xạ) and radiation worker certificates (chứng chỉ nhân viên bức xạ), Decree
+142/2020/NĐ-CP, and every other one-stop procedure registered as a kind
+(`workflows.onestop.kinds`, e.g. the registration of an S&T task's results).
 
-A `Dossier` is one application of either kind. Its legal status is the protected
-`status` FSM field and changes only through `permits.services`; the transitions below
-carry the guard (source state) and the permission (the role that owns the step), and
-do nothing else.
+A `Dossier` is one application of any registered kind; the radiation-only columns
+(devices, the worker, the previous permit) stay empty for the others, whose own
+declarations live in their app's rows. Its legal status is the protected `status` FSM
+field and changes only through `permits.services`; the transitions below carry the
+guard (source state) and the permission (the role that owns the step), and do nothing
+else.
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from workflows.models import LegalClock, ProcedureVersion
+from workflows.onestop import kinds
 from workflows.roles import Role, has_role
 
 
 class DossierKind(models.TextChoices):
+    """The radiation kinds (registered with the one-stop kinds by `permits.kinds`)."""
+
     PERMIT_NEW = "permit_new", _("Cấp giấy phép sử dụng thiết bị X-quang chẩn đoán trong y tế")
     PERMIT_RENEWAL = "permit_renewal", _("Gia hạn giấy phép sử dụng thiết bị X-quang chẩn đoán")
     PERMIT_AMENDMENT = (
@@ -102,7 +109,8 @@ class Dossier(FSMModelMixin, models.Model):
 
     code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
     lookup_key = models.CharField(_("mã tra cứu"), max_length=12)
-    kind = models.CharField(_("thủ tục"), max_length=20, choices=DossierKind.choices)
+    # every registered one-stop kind (a callable: a new kind needs no migration)
+    kind = models.CharField(_("thủ tục"), max_length=20, choices=kinds.kind_choices)
     procedure_version = models.ForeignKey(
         ProcedureVersion,
         verbose_name=_("phiên bản thủ tục"),
@@ -219,6 +227,15 @@ class Dossier(FSMModelMixin, models.Model):
         return self.kind in PERMIT_KINDS
 
     @property
+    def is_radiation(self) -> bool:
+        return self.kind in DossierKind.values
+
+    @property
+    def spec(self) -> kinds.OneStopKind:
+        """The one-stop kind: code prefix, fee, appraising division, result."""
+        return kinds.require(self.kind)
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
@@ -251,12 +268,14 @@ class Dossier(FSMModelMixin, models.Model):
     @transition(
         field=status,
         source=Status.SUBMITTED,
-        target=Status.AWAITING_FEE,
+        target=RETURN_VALUE(Status.AWAITING_FEE, Status.APPRAISAL),
         permission=_one_stop,
         custom={"label": _("Tiếp nhận hồ sơ")},
     )
-    def accept(self):
-        pass
+    def accept(self, to: str = Status.AWAITING_FEE):
+        """To the fee step, or straight to appraisal for a kind without a fee (the
+        service says which, from the kind)."""
+        return to
 
     @transition(
         field=status,

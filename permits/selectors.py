@@ -1,5 +1,6 @@
-"""Reads of the radiation dossiers for the staff pages. Each costs a fixed number of
-queries, whatever the number of rows it returns."""
+"""Reads of the one-stop dossiers (radiation and every other registered kind) for the
+staff pages. Each costs a fixed number of queries, whatever the number of rows it
+returns."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ from .models import (
 # rows belong to the permit, not to the dossier).
 STAFF_DEADLINE_KINDS = ("check", "result", "step", "apology")
 DEADLINE_KIND_LABELS = {
-    "check": _("Kiểm tra hồ sơ (5 ngày làm việc)"),
+    "check": _("Kiểm tra tính đầy đủ của hồ sơ"),
     "result": _("Thời hạn giải quyết"),
     "step": _("Thời hạn bước xử lý"),
     "apology": _("Phát hành phiếu xin lỗi"),
@@ -261,7 +262,11 @@ def generated_documents(dossier: Dossier) -> list[GeneratedDocument]:
                 )
             )
     if dossier.status == Status.ISSUED:
-        out.append(doc("giay-phep", _("Giấy phép / chứng chỉ đã cấp")))
+        spec = dossier.spec
+        if dossier.is_radiation:
+            out.append(doc(spec.result_slug, _("Giấy phép / chứng chỉ đã cấp")))
+        else:
+            out.append(doc(spec.result_slug, spec.result_label))
     return out
 
 

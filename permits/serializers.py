@@ -15,15 +15,15 @@ from rest_framework import serializers
 
 from workflows.api_serializers import ModelSerializer
 from workflows.audit import audit_trail_list
+from workflows.onestop import kinds
 
-from . import access, selectors, services
+from . import access, services
 from .models import (
     ApologySlip,
     Channel,
     Device,
     DeviceCategory,
     Dossier,
-    DossierKind,
     Permit,
     Status,
 )
@@ -124,7 +124,8 @@ def _worker(data: dict | None) -> services.WorkerInput | None:
 class DossierCreateSerializer(serializers.Serializer):
     """A new draft dossier filed online by the signed-in applicant."""
 
-    kind = serializers.ChoiceField(choices=DossierKind.choices, label=_("thủ tục"))
+    # every registered one-stop kind (set when the serializer is made)
+    kind = serializers.ChoiceField(choices=[], label=_("thủ tục"))
     organisation_name = serializers.CharField(max_length=300)
     organisation_address = serializers.CharField(max_length=300)
     business_registration_no = serializers.CharField(max_length=60)
@@ -166,6 +167,16 @@ class DossierCreateSerializer(serializers.Serializer):
         default="",
         help_text=_("Số giấy phép đề nghị gia hạn hoặc sửa đổi, ví dụ 001/2024/GP-SKHCN."),
     )
+    details = serializers.DictField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "Thông tin kê khai riêng của thủ tục (ví dụ đăng ký kết quả nhiệm vụ KH&CN: "
+            "task, task_title, pi_name, accepted_on, acceptance_class…), kiểm tra như trên "
+            "trang nộp hồ sơ."
+        ),
+    )
 
     channel = serializers.ChoiceField(
         choices=Channel.choices,
@@ -182,6 +193,10 @@ class DossierCreateSerializer(serializers.Serializer):
         default="",
         help_text=_("Cán bộ một cửa: tên đăng nhập của tổ chức, cá nhân nộp hồ sơ tại quầy."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds.kind_choices()
 
     def service_kwargs(self, user) -> dict:
         """The keyword arguments of `services.dossier_create` (the permit is looked up
@@ -216,6 +231,7 @@ class DossierCreateSerializer(serializers.Serializer):
             "worker": _worker(data["worker"]),
             "with_certificate": _worker(data["with_certificate"]),
             "previous_permit": previous,
+            "details": data["details"],
             "applicant": applicant,
             "channel": data["channel"],
         }
@@ -457,6 +473,23 @@ class DossierTimelineEntrySerializer(serializers.Serializer):
         return renamed
 
 
+class DossierDetailLineSerializer(serializers.Serializer):
+    """One line of what the procedure asks beyond the organisation (its declarations)."""
+
+    label = serializers.CharField()
+    value = serializers.CharField()
+
+
+class DossierResultSerializer(serializers.Serializer):
+    """The result the director signed, whatever the procedure (a permit, a
+    certificate, a registration certificate)."""
+
+    label = serializers.CharField()
+    number = serializers.CharField()
+    issued_on = serializers.DateField(allow_null=True)
+    document = serializers.CharField(help_text=_("Đường dẫn văn bản (PDF)."))
+
+
 class DossierInternalSerializer(serializers.Serializer):
     """The department's own data on the dossier (staff only)."""
 
@@ -524,6 +557,8 @@ class DossierDetailSerializer(DossierListSerializer):
     supplements = serializers.SerializerMethodField()
     apologies = serializers.SerializerMethodField()
     permit = serializers.SerializerMethodField()
+    details = serializers.SerializerMethodField()
+    result = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     internal = serializers.SerializerMethodField()
     personal_data_shown = serializers.SerializerMethodField(
@@ -558,6 +593,8 @@ class DossierDetailSerializer(DossierListSerializer):
             "supplements",
             "apologies",
             "permit",
+            "details",
+            "result",
             "timeline",
             "internal",
             "personal_data_shown",
@@ -631,10 +668,39 @@ class DossierDetailSerializer(DossierListSerializer):
 
     @extend_schema_field(PermitRegisterSerializer(allow_null=True))
     def get_permit(self, obj):
-        permit = selectors.dossier_permit(obj)
+        permit = self._result(obj) if obj.is_radiation else None
         if permit is None:
             return None
         return PermitRegisterSerializer(permit, context={"personal": self._personal(obj)}).data
+
+    @staticmethod
+    def _result(obj):
+        """The kind's result of the dossier (for the radiation kinds its permit), read
+        once for both fields."""
+        if "_result" not in obj.__dict__:
+            obj.__dict__["_result"] = obj.spec.result_of(obj)
+        return obj.__dict__["_result"]
+
+    @extend_schema_field(DossierDetailLineSerializer(many=True))
+    def get_details(self, obj):
+        spec = obj.spec
+        rows = spec.details.rows(obj) if spec.details else []
+        return [{"label": str(label), "value": str(value)} for label, value in rows]
+
+    @extend_schema_field(DossierResultSerializer(allow_null=True))
+    def get_result(self, obj):
+        spec = obj.spec
+        result = self._result(obj)
+        if result is None:
+            return None
+        return DossierResultSerializer(
+            {
+                "label": str(spec.result_label),
+                "number": result.number,
+                "issued_on": getattr(result, "issued_on", None),
+                "document": f"/ho-so/{obj.code}/van-ban/{spec.result_slug}/",
+            }
+        ).data
 
     @extend_schema_field(DossierTimelineEntrySerializer(many=True))
     def get_timeline(self, obj):

@@ -1,4 +1,4 @@
-"""Every change to a radiation dossier, permit or apology slip.
+"""Every change to a one-stop dossier (of any registered kind), permit or apology slip.
 
 Each service takes the acting user explicitly, runs in one transaction, locks the row,
 checks the state and the actor's right (through `transition_perform`), writes the
@@ -36,6 +36,7 @@ from workflows.ledger import (
     deadlines_for_case,
 )
 from workflows.models import Deadline, Division, LegalClock
+from workflows.onestop import kinds
 from workflows.roles import Role, has_role
 from workflows.selectors import (
     division_by_code,
@@ -56,7 +57,6 @@ from workflows.transitions import (
 from . import access, rules
 from .models import (
     PERMIT_KINDS,
-    PROCEDURE_CODES,
     ApologySlip,
     Channel,
     Counter,
@@ -72,9 +72,10 @@ from .models import (
 from .uploads import CheckedUpload, upload_check
 
 # The division that appraises radiation dossiers (DOMAIN.md §2, Sơn La specifics) and
-# the one-stop desk; both are catalogue data of the engine (workflows.Division).
-APPRAISAL_DIVISION = "cn-qlkhcs"
-ONE_STOP_DIVISION = "mot-cua"
+# the one-stop desk; both are catalogue data of the engine (workflows.Division). Another
+# kind is appraised by its own division (`_appraising`).
+APPRAISAL_DIVISION = access.APPRAISAL_DIVISION
+ONE_STOP_DIVISION = access.ONE_STOP_DIVISION
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 APPLICANT_CHANNELS = ["in_app", "email"]
 STAFF_CHANNELS = ["in_app", "email"]
@@ -139,6 +140,11 @@ def _next_number(key: str) -> int:
 
 def _division(code: str) -> Division | None:
     return division_by_code(code)
+
+
+def _appraising(dossier: Dossier) -> Division | None:
+    """The division that appraises the dossier's kind (its specialist, its head)."""
+    return _division(access.step_rule("appraisal", dossier.kind).division)
 
 
 def _group(role: str) -> Group | None:
@@ -295,7 +301,7 @@ def _rule(dossier: Dossier, stage: str):
 def _open_step(dossier: Dossier, stage: str, *, role: str, owner_user=None) -> Deadline:
     """A ledger row for the time budget of one officer's step."""
     rule = _rule(dossier, stage)
-    division = _division(ONE_STOP_DIVISION if stage == "check" else APPRAISAL_DIVISION)
+    division = _division(ONE_STOP_DIVISION) if stage == "check" else _appraising(dossier)
     return deadline_open(
         case=dossier,
         kind="step",
@@ -538,8 +544,9 @@ def _check_renewal_window(previous: Permit, on: date) -> None:
 
 
 def _new_dossier(*, kind: str, applicant, channel: str, fields: Mapping, **extra) -> Dossier:
-    version = procedure_version_for(PROCEDURE_CODES[kind], _today())
-    prefix = "CCBX" if kind == DossierKind.CERTIFICATE else "GPBX"
+    spec = kinds.require(kind)
+    version = procedure_version_for(spec.procedure_code, _today())
+    prefix = spec.code_prefix
     today = _today()
     seq = _next_number(f"dossier:{prefix}:{today:%Y%m%d}")
     return Dossier.objects.create(
@@ -573,19 +580,31 @@ def dossier_create(
     worker: WorkerInput | None = None,
     with_certificate: WorkerInput | None = None,
     previous_permit: Permit | None = None,
+    details: Mapping | None = None,
     applicant=None,
     channel: str = Channel.ONLINE,
     request_ip: str | None = None,
 ) -> Dossier:
-    """Open a draft dossier. An officer at the counter files for an applicant account.
+    """Open a draft dossier of any registered kind. An officer at the counter files for
+    an applicant account.
 
     `with_certificate` opens the linked certificate dossier for the facility's safety
-    officer (DOMAIN.md §2a item 4), filed and tracked with this one.
+    officer (DOMAIN.md §2a item 4), filed and tracked with this one. `details` are the
+    declarations a kind asks beyond the organisation (`OneStopKind.details`), checked by
+    its form and kept by its hook in this transaction.
     """
-    if kind not in DossierKind.values:
+    spec = kinds.get(kind)
+    if spec is None:
         raise DomainError(_("Thủ tục không hợp lệ."))
     applicant = actor if applicant is None else applicant
     access.filing_authorize(actor=actor, applicant=applicant, channel=channel)
+    if kind not in DossierKind.values and (
+        devices or worker or with_certificate or previous_permit
+    ):
+        raise DomainError(
+            _("Thủ tục này không kê khai thiết bị, nhân viên bức xạ hay giấy phép đã cấp.")
+        )
+    cleaned = spec.details.clean(details, applicant=applicant) if spec.details else None
     fields = {k: (organisation.get(k) or "").strip() for k in ORGANISATION_FIELDS}
     missing = [
         k
@@ -652,11 +671,13 @@ def dossier_create(
                 )
             )
         Device.objects.bulk_create(rows)
-        if kind == DossierKind.CERTIFICATE:
-            dossier.fee_total = int((version.fees or {}).get("flat", 0))
-        else:
+        if kind in PERMIT_KINDS:
             dossier.fee_total = sum(r.fee for r in rows)
+        else:
+            dossier.fee_total = int((version.fees or {}).get("flat", 0))
         dossier.save(update_fields=["fee_total"])
+        if spec.details is not None:
+            spec.details.save(dossier, cleaned, actor)
         audit_record(
             case=dossier, actor=actor, action="create", to_state=dossier.status, ip=request_ip
         )
@@ -915,11 +936,14 @@ def dossier_submit(*, dossier: Dossier, actor, request_ip: str | None = None) ->
 
 @_acting("check")
 def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) -> Dossier:
-    """Complete and valid: receipt with appointment date (Mẫu 01) and fee notice.
+    """Complete and valid: receipt with appointment date (Mẫu 01), and the fee notice
+    for a kind with a fee.
 
-    The result clock starts now and waits (paused) until the fee is recorded: the
-    statutory period runs from a complete dossier *and* the fee (Art. 29(4)(b)).
+    With a fee the result clock starts now and waits (paused) until the fee is
+    recorded: the statutory period runs from a complete dossier *and* the fee (Art.
+    29(4)(b)). Without one it runs from the valid dossier, and the appraisal begins.
     """
+    fee = kinds.require(dossier.kind).fee
 
     def effects(case, _from, _to):
         today = _today()
@@ -937,8 +961,8 @@ def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) 
             title=f"{rule.name} — {case.organisation_name}",
             dossier_code=case.code,
             owner_group=_group(Role.SPECIALIST),
-            owner_division=_division(APPRAISAL_DIVISION),
-            paused_cause=_("Chờ tổ chức, cá nhân nộp phí thẩm định"),
+            owner_division=_appraising(case),
+            paused_cause=_("Chờ tổ chức, cá nhân nộp phí thẩm định") if fee else "",
         )
         case_set(
             case,
@@ -946,15 +970,17 @@ def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) 
             result_clock=clock,
             received_by_id=case.received_by_id or actor.pk,
         )
-        _notify_applicant(
-            case,
-            "dossier_accepted",
-            "accepted",
-            fee_total=f"{case.fee_total:,}".replace(",", "."),
-            appointment=_d(clock.due_date),
-            result_days=rule.amount,
-            result_unit=rule.get_unit_display(),
-        )
+        context = {
+            "appointment": _d(clock.due_date),
+            "result_days": rule.amount,
+            "result_unit": rule.get_unit_display(),
+        }
+        if fee:
+            context["fee_total"] = f"{case.fee_total:,}".replace(",", ".")
+            _notify_applicant(case, "dossier_accepted", "accepted", **context)
+        else:
+            _open_step(case, "appraisal", role=Role.SPECIALIST, owner_user=case.specialist)
+            _notify_applicant(case, "dossier_accepted_valid", "accepted", **context)
 
     return _perform(
         case=dossier,
@@ -963,6 +989,7 @@ def dossier_accept(*, dossier: Dossier, actor, note: str = "", request_ip=None) 
         note=note,
         request_ip=request_ip,
         effects=effects,
+        to=Status.AWAITING_FEE if fee else Status.APPRAISAL,
     )
 
 
@@ -1266,11 +1293,73 @@ def _finish(case: Dossier, actor, cause: str) -> None:
     case_set(case, decided_on=today, decided_by=actor)
 
 
+def permit_issue(case: Dossier, *, actor, on: date) -> Permit:
+    """The result of a radiation dossier (`OneStopKind.issue`): the permit (3 years) or
+    the certificate (no expiry) enters the register with its number; a renewed or
+    amended permit is superseded and its expiry row closed; the new permit's expiry
+    opens its reminders."""
+    today = on
+    version = case.procedure_version
+    previous = case.previous_permit
+    if case.kind == DossierKind.CERTIFICATE:
+        kind, prefix, valid_from, valid_until = Permit.Kind.CERTIFICATE, "CC", today, None
+        scope = _("Người phụ trách an toàn bức xạ: %(n)s, sinh ngày %(b)s, CCCD %(i)s") % {
+            "n": case.worker_name,
+            "b": _d(case.worker_birth_date),
+            "i": case.worker_id_number,
+        }
+    else:
+        kind, prefix = Permit.Kind.PERMIT, "GP"
+        valid_from, valid_until = rules.permit_term(
+            kind=case.kind,
+            issued_on=today,
+            validity_years=int(version.param("validity_years", 3)),
+            previous_valid_until=previous.valid_until if previous else None,
+        )
+        scope = _device_scope(case)
+        scope = _("Sử dụng thiết bị X-quang chẩn đoán trong y tế: %(s)s") % {"s": scope}
+    seq = _next_number(f"register:{prefix}:{today.year}")
+    permit = Permit.objects.create(
+        kind=kind,
+        number=f"{seq:03d}/{today.year}/{prefix}-SKHCN",
+        dossier=case,
+        applicant=case.applicant,
+        holder_name=(
+            case.worker_name if kind == Permit.Kind.CERTIFICATE else case.organisation_name
+        ),
+        holder_address=case.organisation_address,
+        scope=scope,
+        issued_on=today,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        previous=previous,
+        signed_by=actor,
+    )
+    if previous is not None:
+        Permit.objects.filter(pk=previous.pk).update(state=Permit.State.SUPERSEDED)
+        for row in deadlines_for_case(previous).filter(
+            kind="permit_expiry", state=Deadline.State.OPEN
+        ):
+            deadline_close(deadline=row, on=today)
+    if valid_until is not None:
+        deadline_open(
+            case=permit,
+            kind="permit_expiry",
+            due_date=valid_until,
+            title=_("Giấy phép %(n)s hết hạn") % {"n": permit.number},
+            procedure_version=version,
+            dossier_code=case.code,
+            owner_user=case.applicant,
+        )
+    return permit
+
+
 @_acting("signing", queryset=_signing_queryset)
-def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) -> Permit:
-    """The director signs: the permit (3 years) or the certificate (no expiry) is issued
-    with a register number."""
-    issued: list[Permit] = []
+def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None):
+    """The director signs: the kind's result is issued (`OneStopKind.issue`) — for the
+    radiation kinds the permit or certificate in the register (`permit_issue`) — and
+    returned."""
+    issued: list = []
 
     def effects(case, _from, _to):
         # checked after the state and the signer's right, on the locked row
@@ -1281,66 +1370,19 @@ def dossier_sign(*, dossier: Dossier, actor, note: str = "", request_ip=None) ->
             )
         today = _today()
         _finish(case, actor, _("Đã ký cấp"))
-        version = case.procedure_version
-        previous = case.previous_permit
-        if case.kind == DossierKind.CERTIFICATE:
-            kind, prefix, valid_from, valid_until = Permit.Kind.CERTIFICATE, "CC", today, None
-            scope = _("Người phụ trách an toàn bức xạ: %(n)s, sinh ngày %(b)s, CCCD %(i)s") % {
-                "n": case.worker_name,
-                "b": _d(case.worker_birth_date),
-                "i": case.worker_id_number,
-            }
-        else:
-            kind, prefix = Permit.Kind.PERMIT, "GP"
-            valid_from, valid_until = rules.permit_term(
-                kind=case.kind,
-                issued_on=today,
-                validity_years=int(version.param("validity_years", 3)),
-                previous_valid_until=previous.valid_until if previous else None,
-            )
-            scope = _device_scope(case)
-            scope = _("Sử dụng thiết bị X-quang chẩn đoán trong y tế: %(s)s") % {"s": scope}
-        seq = _next_number(f"register:{prefix}:{today.year}")
-        permit = Permit.objects.create(
-            kind=kind,
-            number=f"{seq:03d}/{today.year}/{prefix}-SKHCN",
-            dossier=case,
-            applicant=case.applicant,
-            holder_name=(
-                case.worker_name if kind == Permit.Kind.CERTIFICATE else case.organisation_name
-            ),
-            holder_address=case.organisation_address,
-            scope=scope,
-            issued_on=today,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            previous=previous,
-            signed_by=actor,
-        )
-        if previous is not None:
-            Permit.objects.filter(pk=previous.pk).update(state=Permit.State.SUPERSEDED)
-            for row in deadlines_for_case(previous).filter(
-                kind="permit_expiry", state=Deadline.State.OPEN
-            ):
-                deadline_close(deadline=row, on=today)
-        if valid_until is not None:
-            deadline_open(
-                case=permit,
-                kind="permit_expiry",
-                due_date=valid_until,
-                title=_("Giấy phép %(n)s hết hạn") % {"n": permit.number},
-                procedure_version=version,
-                dossier_code=case.code,
-                owner_user=case.applicant,
-            )
-        issued.append(permit)
+        spec = kinds.require(case.kind)
+        result = spec.issue(case, actor=actor, on=today)
+        issued.append(result)
+        valid_until = getattr(result, "valid_until", None)
         _notify_applicant(
             case,
             "dossier_issued",
             "issued",
-            number=permit.number,
+            number=result.number,
             valid_until=_d(valid_until),
-            kind_label=permit.get_kind_display(),
+            kind_label=(
+                result.get_kind_display() if isinstance(result, Permit) else str(spec.result_label)
+            ),
         )
 
     _perform(
@@ -1455,7 +1497,7 @@ def apology_draft(
             procedure_version=version,
             dossier_code=case.code,
             owner_group=_group(Role.HEAD_OF_DIVISION),
-            owner_division=_division(APPRAISAL_DIVISION),
+            owner_division=_appraising(case),
         )
         audit_record(
             case=case,
@@ -1468,8 +1510,7 @@ def apology_draft(
             data={"old_date": due.isoformat(), "new_date": new_date.isoformat()},
         )
         notifications_enqueue(
-            recipients=_staff(Role.DIRECTOR)
-            + _staff(Role.HEAD_OF_DIVISION, _division(APPRAISAL_DIVISION)),
+            recipients=_staff(Role.DIRECTOR) + _staff(Role.HEAD_OF_DIVISION, _appraising(case)),
             template="apology_required",
             context={
                 "dossier_code": case.code,

@@ -1,4 +1,4 @@
-"""The applicant's pages of the radiation procedures, and the public status lookup.
+"""The applicant's pages of the one-stop procedures, and the public status lookup.
 
 Plain Django pages, usable on a phone: sign up, file a dossier, upload its documents,
 submit it, answer a supplement request, follow its progress. Views only read the
@@ -30,7 +30,8 @@ from django.views.generic import FormView, ListView
 from workflows.audit import audit_trail
 from workflows.errors import DomainError
 from workflows.http import client_ip
-from workflows.selectors import procedure_version_for
+from workflows.onestop import kinds
+from workflows.selectors import procedure_version_for, time_limit_rule
 
 from . import services
 from .forms import (
@@ -150,8 +151,8 @@ class MyDossiersView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["kinds"] = [
-            (kind.label, reverse("permits:dossier-create", kwargs={"kind": kind.value}))
-            for kind in DossierKind
+            (kind.label, reverse("permits:dossier-create", kwargs={"kind": kind.code}))
+            for kind in kinds.all_kinds()
         ]
         return ctx
 
@@ -173,20 +174,24 @@ def _initial_from(data, form) -> dict:
 
 class DossierCreateView(LoginRequiredMixin, View):
     """File a new dossier of one procedure: organisation, devices (permits), the
-    permit to renew or amend, the worker (certificate, or the linked certificate)."""
+    permit to renew or amend, the worker (certificate, or the linked certificate), or
+    the declarations another kind asks (`OneStopKind.details`)."""
 
     template_name = "permits/applicant/dossier_create.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if kwargs["kind"] not in DossierKind.values:
+        self.spec = kinds.get(kwargs["kind"])
+        if self.spec is None:
             raise Http404
-        self.kind = DossierKind(kwargs["kind"])
+        self.kind = self.spec.code
         return super().dispatch(request, *args, **kwargs)
 
     # the forms the procedure needs, bound to `data` or fresh
     def forms(self, data=None, files=None) -> dict:
         kind, user = self.kind, self.request.user
-        forms = {"organisation": OrganisationForm(data, prefix="org")}
+        forms = {"organisation": OrganisationForm(data, prefix="org", spec=self.spec)}
+        if self.spec.details is not None:
+            forms["details"] = self.spec.details.form(data, applicant=user, prefix="details")
         if kind in PERMIT_KINDS:
             forms["devices"] = DeviceFormSet(data, prefix="devices")
         if kind in (DossierKind.PERMIT_RENEWAL, DossierKind.PERMIT_AMENDMENT):
@@ -235,7 +240,8 @@ class DossierCreateView(LoginRequiredMixin, View):
             certificate_fee = int((version.fees or {}).get("flat", 0))
         context = {
             "kind": self.kind,
-            "kind_label": self.kind.label,
+            "kind_label": self.spec.label,
+            "spec": self.spec,
             "forms": forms,
             "device_rows": device_rows,
             "fee_table": [
@@ -281,6 +287,7 @@ class DossierCreateView(LoginRequiredMixin, View):
                 worker=worker,
                 with_certificate=with_certificate,
                 previous_permit=previous,
+                details=forms["details"].cleaned_data if "details" in forms else None,
                 request_ip=client_ip(request),
             )
         except DomainError as exc:
@@ -395,12 +402,7 @@ def _generated_documents(dossier: Dossier, supplements, apologies) -> list[tuple
     elif dossier.status == Status.REFUSED:
         names.append(("tu-choi", _("Văn bản từ chối cấp")))
     if dossier.status == Status.ISSUED:
-        label = (
-            _("Chứng chỉ nhân viên bức xạ")
-            if dossier.kind == DossierKind.CERTIFICATE
-            else _("Giấy phép tiến hành công việc bức xạ")
-        )
-        names.append(("giay-phep", label))
+        names.append((dossier.spec.result_slug, str(dossier.spec.result_label)))
     return [
         (
             label,
@@ -475,6 +477,8 @@ def render_dossier(
         permit = dossier.permit
     except Permit.DoesNotExist:
         permit = None
+    spec = dossier.spec
+    result = None if dossier.is_radiation else spec.result_of(dossier)
     parent_draft = dossier.parent is not None and dossier.parent.status == Status.DRAFT
     context = {
         "dossier": dossier,
@@ -501,6 +505,10 @@ def render_dossier(
         "supplement_errors": list(supplement_errors),
         "generated": _generated_documents(dossier, supplements, apologies),
         "permit": permit,
+        "spec": spec,
+        "result": result,
+        "details": spec.details.rows(dossier) if spec.details else [],
+        "check_rule": time_limit_rule(dossier.procedure_version_id, "check"),
         "errors": list(errors),
         "lookup_url": reverse("permits:lookup") + f"?ma={dossier.code}",
     }

@@ -24,6 +24,7 @@ from django.views import View
 
 from workflows.errors import DomainError
 from workflows.http import client_ip
+from workflows.onestop import kinds
 from workflows.roles import Role, has_role
 from workflows.selectors import procedure_version_for
 from workflows.views import StaffRequiredMixin
@@ -39,7 +40,6 @@ from .forms import (
 )
 from .models import (
     PERMIT_KINDS,
-    PROCEDURE_CODES,
     Channel,
     DeviceCategory,
     Document,
@@ -176,19 +176,23 @@ class CounterIntakeView(StaffRequiredMixin, View):
         return has_role(self.request.user, Role.ONE_STOP_OFFICER)
 
     def dispatch(self, request, *args, **kwargs):
-        if kwargs.get("kind") not in DossierKind.values:
+        self.spec = kinds.get(kwargs.get("kind") or "")
+        if self.spec is None:
             raise Http404
-        self.kind = DossierKind(kwargs["kind"])
+        self.kind = self.spec.code
         return super().dispatch(request, *args, **kwargs)
 
     # the forms the procedure needs, bound to the request or fresh
     def forms(self, data=None, files=None) -> dict:
         kind = self.kind
-        self.version = procedure_version_for(PROCEDURE_CODES[kind])
+        self.version = procedure_version_for(self.spec.procedure_code)
         forms_ = {
             "intake": IntakeForm(data, prefix="intake"),
-            "organisation": OrganisationForm(data, prefix="org"),
+            "organisation": OrganisationForm(data, prefix="org", spec=self.spec),
         }
+        if self.spec.details is not None:
+            # the account is named on the same page: the filing checks it is the task's
+            forms_["details"] = self.spec.details.form(data, applicant=None, prefix="details")
         if kind in PERMIT_KINDS:
             devices = DeviceFormSet(data, prefix="devices")
             if data is None:
@@ -215,14 +219,15 @@ class CounterIntakeView(StaffRequiredMixin, View):
         device_rows = self._device_rows()
         context = {
             "kind": self.kind,
-            "kind_label": self.kind.label,
+            "kind_label": self.spec.label,
+            "spec": self.spec,
             "kinds": [
                 (
-                    kind.value,
+                    kind.code,
                     kind.label,
-                    reverse("permits:counter-intake", kwargs={"kind": kind.value}),
+                    reverse("permits:counter-intake", kwargs={"kind": kind.code}),
                 )
-                for kind in DossierKind
+                for kind in kinds.all_kinds()
             ],
             "forms": forms_,
             "checklist": forms_["checklist"].rows(),
@@ -232,7 +237,7 @@ class CounterIntakeView(StaffRequiredMixin, View):
                 if value in fees
             ],
             "more_devices_url": (
-                reverse("permits:counter-intake", kwargs={"kind": self.kind.value})
+                reverse("permits:counter-intake", kwargs={"kind": self.kind})
                 + f"?thiet-bi={min(device_rows + DEVICE_ROWS, DEVICE_ROWS_MAX)}"
             ),
             "errors": list(errors),
@@ -277,6 +282,7 @@ class CounterIntakeView(StaffRequiredMixin, View):
                     devices=forms_["devices"].devices() if "devices" in forms_ else (),
                     worker=forms_["worker"].to_input() if "worker" in forms_ else None,
                     previous_permit=previous,
+                    details=forms_["details"].cleaned_data if "details" in forms_ else None,
                     request_ip=ip,
                 )
                 for item, upload, issued_on in checklist.uploads():

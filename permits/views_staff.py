@@ -380,8 +380,11 @@ def _case_context(dossier: Dossier, user) -> dict:
             url = ""
         current.append({"task": task, "url": url})
     names = selectors.document_names(dossier)
+    spec = dossier.spec
     return {
         "today": timezone.localdate(),
+        "spec": spec,
+        "details": spec.details.rows(dossier) if spec.details else [],
         "show_personal": show_personal,
         "documents": [
             {"doc": d, "name": names.get(d.item, d.item), "url": selectors.document_url(dossier, d)}
@@ -430,9 +433,9 @@ class ApologyDraftForm(forms.Form):
     )
 
 
-def _can_handle_apology(user) -> bool:
+def _can_handle_apology(user, dossier: Dossier) -> bool:
     # the head of the appraising division or the director (permits.access)
-    return access.holds_step(user, "apology_issue")
+    return access.holds_step(user, "apology_issue", dossier.kind)
 
 
 class DossierStaffView(StaffRequiredMixin, TemplateView):
@@ -446,7 +449,7 @@ class DossierStaffView(StaffRequiredMixin, TemplateView):
         except Dossier.DoesNotExist:
             raise Http404(gettext("Không tìm thấy hồ sơ.")) from None
         ctx = super().get_context_data(dossier=dossier, **_case_context(dossier, self.request.user))
-        ctx["can_apology"] = _can_handle_apology(self.request.user)
+        ctx["can_apology"] = _can_handle_apology(self.request.user, dossier)
         ctx["apology_form"] = ApologyDraftForm()
         return ctx
 

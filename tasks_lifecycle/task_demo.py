@@ -112,8 +112,8 @@ SYSTEM_START = date(2024, 1, 2)  # the day the division takes over the running t
 UBND_SIGNER = "Phó Chủ tịch UBND tỉnh (ví dụ)"
 # the inspection team's 4 core members (TT 04/2015 Art 5), examples
 TEAM = [
-    {"name": "Hoàng Thị Ngân", "role": "managing_leader", "present": True},
-    {"name": "Lường Văn Quân", "role": "managing_officer", "present": True},
+    {"name": "Đỗ Thị Hạnh", "role": "managing_leader", "present": True},
+    {"name": "Hoàng Văn Nam", "role": "managing_officer", "present": True},
     {"name": "Lường Thị Lan", "role": "finance_leader", "present": True},
     {"name": "Lò Thị Thảo (ví dụ)", "role": "finance_officer", "present": False},
 ]
@@ -165,12 +165,16 @@ class People:
 
     def __init__(self) -> None:
         User = get_user_model()
-        self.officer = demo_user("cvqlkh", Role.SPECIALIST, "Lường Văn", "Quân", "qlkh")
-        self.head = demo_user("tpqlkh", Role.HEAD_OF_DIVISION, "Hoàng Thị", "Ngân", "qlkh")
+        self.officer = demo_user(
+            "cvqlkh", Role.SPECIALIST, last="Hoàng Văn", first="Nam", division="qlkh"
+        )
+        self.head = demo_user(
+            "tpqlkh", Role.HEAD_OF_DIVISION, last="Đỗ Thị", first="Hạnh", division="qlkh"
+        )
         self.director = User.objects.get(username="giamdoc")
         self.orgs = {name: HostOrganisation.objects.get_or_create(name=name)[0] for name in ORGS}
         for name, username in zip(ORGS, ORG_USERS, strict=True):
-            user = demo_user(username, Role.APPLICANT, name, "", None)
+            user = demo_user(username, Role.APPLICANT, last=name, first="")
             self.orgs[name].users.add(user)
         self.host = User.objects.get(username="tochuc")
         self.tay_bac = User.objects.get(username="dhtaybac")
@@ -179,7 +183,7 @@ class People:
             user = None
             if username:
                 last, first = name.rsplit(" ", 1)
-                user = demo_user(username, Role.APPLICANT, last, first, None)
+                user = demo_user(username, Role.APPLICANT, last=last, first=first)
                 self.orgs[ORGS[org]].users.add(user)
             self.pis[name], _created = Investigator.objects.get_or_create(
                 full_name=name,
@@ -915,8 +919,8 @@ class TaskDemo:
             ]
             return tsel.task_open_applications(
                 task=t, actor=p.officer, verdicts=verdicts,
-                attendees=[{"name": "Hoàng Thị Ngân", "position": "Trưởng phòng QLKH&CN"},
-                           {"name": "Lường Văn Quân", "position": "Chuyên viên"}],
+                attendees=[{"name": "Đỗ Thị Hạnh", "position": "Trưởng phòng QLKH&CN"},
+                           {"name": "Hoàng Văn Nam", "position": "Chuyên viên"}],
             )  # fmt: skip
 
         return act

@@ -96,15 +96,16 @@ def seed_engine(stdout=None) -> list[tuple[str, str, str]]:
     return logins
 
 
-def demo_user(username: str, role: str, last: str, first: str, division: str | None):
-    """A demo account of a procedure's own (password DEMO_PASSWORD), idempotent."""
-    User = get_user_model()
-    user, created = User.objects.get_or_create(
+def demo_user(
+    username: str, role: str, *, last: str, first: str, division: str | None = None, email=""
+):
+    """A demo account in the role's group (created once, with the demo password)."""
+    user, created = get_user_model().objects.get_or_create(
         username=username,
         defaults={
             "last_name": last,
             "first_name": first,
-            "email": f"{username}@demo.motcua.vn",
+            "email": email or f"{username}@demo.motcua.vn",
             "division": Division.objects.filter(code=division).first() if division else None,
         },
     )
@@ -121,6 +122,23 @@ def _demo_password_hash() -> str:
     from django.contrib.auth.hashers import make_password
 
     return make_password(DEMO_PASSWORD)
+
+
+def sample_pdf(title: str) -> bytes:
+    """A one-page PDF standing for a demo dossier's uploaded document (uploads are
+    checked by parsing, so the demo files are real PDFs)."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(title)
+    pdf.drawString(72, 770, "Demo document - motcua")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
 
 
 # --- replaying dated actions ------------------------------------------------------------
