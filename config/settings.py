@@ -376,6 +376,8 @@ SPECTACULAR_SETTINGS = {
         "TaskTypeEnum": "tasks_lifecycle.models.CouncilSubject.TaskType",
         # the councils' API lists the same task types by value only
         "CouncilSubjectTaskTypeEnum": ["technology", "social", "project"],
+        "InspectionOutcomeEnum": "tasks_lifecycle.models.Inspection.Outcome",
+        "DeliveryOutcomeEnum": "penalties.models.DeliveryAttempt.Outcome",
     },
 }
 

@@ -26,11 +26,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from workflows.api_errors import error_response
-from workflows.api_forms import form_from_api, form_serializer
+from workflows.api_forms import form_from_api, form_has_files, form_serializer
 from workflows.errors import ActionForbidden, TransitionRefused
 
 from . import task_access, task_selectors, task_services
@@ -309,7 +309,10 @@ def _step_action(step: TaskStep):
         responses={200: TaskDetailSerializer, 400: E400, 403: E403, 404: E404, 409: E409},
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
     )
-    return schema(action(detail=True, methods=["post"], url_path=step.name)(run))
+    parsers = [MultiPartParser] if form_has_files(step.form) else [JSONParser]
+    return schema(
+        action(detail=True, methods=["post"], url_path=step.name, parser_classes=parsers)(run)
+    )
 
 
 for _s in STEP_TABLE:

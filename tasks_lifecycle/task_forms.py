@@ -21,7 +21,17 @@ from workflows.forms import DatedAmountsField, LinesField, date_field
 from workflows.roles import Role
 
 from .access import MANAGING_DIVISION
-from .models import Council, CouncilSubject, HostOrganisation, Method, Programme, Stage, Task
+from .models import (
+    Council,
+    CouncilSubject,
+    HostOrganisation,
+    Inspection,
+    LumpSum,
+    Method,
+    Programme,
+    Stage,
+    Task,
+)
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -150,6 +160,275 @@ class SupplementRequestForm(TaskStepForm):
     missing = LinesField(
         label=_("Tài liệu cần bổ sung (mỗi dòng một tài liệu)"), max_items=30, max_length=300
     )
+
+
+# --- selection or direct assignment, budget appraisal, the host's approval ------------------
+def _file(label, *, required: bool = True, help_text=""):
+    """An upload; its type and size are checked by content in the service
+    (`workflows.uploads`), which refuses a wrong one with the reason."""
+    return forms.FileField(
+        label=label,
+        required=required,
+        help_text=help_text or _("PDF, JPEG hoặc PNG; hệ thống kiểm tra nội dung tệp."),
+    )
+
+
+class OpenCallForm(TaskStepForm):
+    """The public call for applications (30 days)."""
+
+    opens_on = date_field(
+        _("Ngày bắt đầu thông báo (để trống: hôm nay)"), required=False, not_after_today=True
+    )
+    notice_number = forms.CharField(label=_("Số thông báo"), max_length=60, required=False)
+    conditions = forms.CharField(
+        label=_("Điều kiện, yêu cầu đối với hồ sơ"), max_length=4000, required=False,
+        widget=TEXTAREA,
+    )  # fmt: skip
+
+
+class OpenApplicationsForm(TaskStepForm):
+    """The opening record: who attended, and the applications found not valid."""
+
+    attendees = LinesField(
+        label=_("Thành phần tham dự (mỗi dòng: họ tên, chức vụ)"), max_items=30, max_length=200
+    )
+    invalid = LinesField(
+        label=_("Hồ sơ không hợp lệ (mỗi dòng: số hồ sơ, lý do)"),
+        required=False, max_items=50, max_length=400,
+        help_text=_("Các hồ sơ không ghi ở đây được ghi nhận là hợp lệ."),
+    )  # fmt: skip
+
+    def clean_invalid(self):
+        rows = {}
+        for line in self.cleaned_data.get("invalid") or []:
+            number, _sep, reason = line.partition(",")
+            if not number.strip().isdigit() or not reason.strip():
+                raise forms.ValidationError(
+                    _("Mỗi dòng ghi số hồ sơ rồi lý do, cách nhau bởi dấu phẩy: “%(l)s”.")
+                    % {"l": line}
+                )
+            rows[int(number)] = reason.strip()
+        return rows
+
+    def service_kwargs(self) -> dict:
+        from .models import Application
+
+        attendees = []
+        for line in self.cleaned_data["attendees"]:
+            name, _sep, position = line.partition(",")
+            attendees.append({"name": name.strip(), "position": position.strip()})
+        invalid = self.cleaned_data["invalid"]
+        verdicts = [
+            {"application": a, "valid": a.pk not in invalid, "reason": invalid.get(a.pk, "")}
+            for a in Application.objects.filter(task=self.task)
+        ]
+        return {"attendees": attendees, "verdicts": verdicts}
+
+
+class CallFailsForm(TaskStepForm):
+    reason = forms.CharField(
+        label=_("Lý do không có hồ sơ hợp lệ"), max_length=2000, widget=TEXTAREA
+    )
+
+
+class _CouncilForm(TaskStepForm):
+    """A council of `kind` that decides on this task (its subject is the task, or for a
+    selection council the task's applications)."""
+
+    kind = ""
+    council = forms.ModelChoiceField(
+        label=_("Hội đồng"),
+        queryset=Council.objects.none(),
+        error_messages={"invalid_choice": _("Chọn một hội đồng có nhiệm vụ này là đối tượng.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Council.objects.none()
+        if self.task is not None and self.task.pk:
+            from .models import Application
+
+            targets = CouncilSubject.objects.filter(
+                Q(target_type=ContentType.objects.get_for_model(Task), target_id=str(self.task.pk))
+                | Q(
+                    target_type=ContentType.objects.get_for_model(Application),
+                    target_id__in=[
+                        str(pk) for pk in Application.objects.filter(task=self.task).values_list(
+                            "pk", flat=True)
+                    ],
+                )
+            ).values("council_id")  # fmt: skip
+            qs = Council.objects.filter(pk__in=targets, kind__code=self.kind)
+        self.fields["council"].queryset = qs.order_by("-id")
+
+
+class SelectionCouncilForm(_CouncilForm):
+    kind = "selection"
+
+
+class AcceptanceCouncilForm(_CouncilForm):
+    kind = "acceptance"
+
+
+class RevisionForm(TaskStepForm):
+    proposal = _file(_("Thuyết minh hoàn thiện"))
+    explanation = forms.CharField(
+        label=_("Giải trình"), max_length=4000, required=False, widget=TEXTAREA
+    )
+
+
+class FinaliseForm(TaskStepForm):
+    dossier = _file(_("Hồ sơ hoàn thiện sau thẩm định kinh phí"))
+    explanation = forms.CharField(
+        label=_("Giải trình"), max_length=4000, required=False, widget=TEXTAREA
+    )
+
+
+class HostApprovalForm(TaskStepForm):
+    """The People's Committee's decision approving the host, PI, budget, lump-sum mode and
+    duration."""
+
+    number = forms.CharField(label=_("Số quyết định"), max_length=60)
+    signed_on = date_field(_("Ngày ký"), not_after_today=True)
+    signer = forms.CharField(label=_("Người ký"), max_length=120)
+    host = forms.ModelChoiceField(
+        label=_("Tổ chức chủ trì"), queryset=HostOrganisation.objects.filter(is_active=True)
+    )
+    pi = forms.ModelChoiceField(label=_("Chủ nhiệm nhiệm vụ"), queryset=None)
+    state_budget = forms.IntegerField(
+        label=_("Kinh phí từ ngân sách (đồng)"), min_value=1, max_value=10**13
+    )
+    other_budget = forms.IntegerField(
+        label=_("Kinh phí từ nguồn khác (đồng)"), min_value=0, max_value=10**13, required=False
+    )
+    lump_sum = forms.ChoiceField(label=_("Phương thức khoán chi"), choices=LumpSum.choices)
+    duration_months = forms.IntegerField(
+        label=_("Thời gian thực hiện (tháng)"), min_value=1, max_value=120
+    )
+    acceptance_prep_months = forms.IntegerField(
+        label=_("Trong đó, thời gian chuẩn bị nghiệm thu (tháng)"), min_value=0, max_value=3
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Investigator
+
+        self.fields["pi"].queryset = Investigator.objects.all()
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["other_budget"] = data.get("other_budget") or 0
+        return data
+
+
+# --- periodic inspection, termination ---------------------------------------------------------
+class _InspectionForm(TaskStepForm):
+    inspection = forms.ModelChoiceField(
+        label=_("Đợt kiểm tra"),
+        queryset=None,
+        error_messages={"invalid_choice": _("Chọn một đợt kiểm tra của nhiệm vụ này.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Inspection
+
+        qs = Inspection.objects.filter(task=self.task) if self.task else Inspection.objects.none()
+        self.fields["inspection"].queryset = qs.order_by("number")
+
+
+class PlanInspectionForm(_InspectionForm):
+    planned_on = date_field(_("Ngày kiểm tra"))
+    place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
+
+
+class InspectionReportsForm(_InspectionForm):
+    progress_report = _file(_("Báo cáo tiến độ thực hiện"), required=False)
+    spending_report = _file(_("Báo cáo tình hình sử dụng kinh phí"), required=False)
+
+
+CORE_TEAM = (
+    ("managing_leader", _("Lãnh đạo Phòng Quản lý khoa học và công nghệ")),
+    ("managing_officer", _("Chuyên viên theo dõi nhiệm vụ")),
+    ("finance_leader", _("Lãnh đạo bộ phận tài chính")),
+    ("finance_officer", _("Chuyên viên tài chính")),
+)
+
+
+class RecordInspectionForm(_InspectionForm):
+    """The team that met (its 4 core members, who was present), the host's leadership,
+    the outcome and the signed minutes."""
+
+    host_leader = forms.CharField(label=_("Lãnh đạo tổ chức chủ trì dự họp"), max_length=200)
+    outcome = forms.ChoiceField(label=_("Kết luận"), choices=Inspection.Outcome.choices)
+    conclusion = forms.CharField(
+        label=_("Nội dung kết luận"), max_length=4000, required=False, widget=TEXTAREA
+    )
+    minutes = _file(_("Biên bản kiểm tra đã ký"))
+    held_on = date_field(
+        _("Ngày kiểm tra (để trống: hôm nay)"), required=False, not_after_today=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for role, label in CORE_TEAM:
+            self.fields[f"{role}_name"] = forms.CharField(label=label, max_length=120)
+            self.fields[f"{role}_present"] = forms.BooleanField(
+                label=_("có mặt"), required=False, initial=True
+            )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        team = [
+            {"name": data.pop(f"{r}_name"), "role": r, "present": data.pop(f"{r}_present")}
+            for r, _l in CORE_TEAM
+        ]
+        return {**data, "team": team}
+
+
+class ConfirmWorkloadForm(_InspectionForm):
+    note = forms.CharField(label=_("Ghi chú"), max_length=2000, required=False, widget=TEXTAREA)
+
+
+class ConfirmSpendingForm(_InspectionForm):
+    amount = forms.IntegerField(
+        label=_("Kinh phí được xác nhận (đồng)"), min_value=1, max_value=10**13, required=False
+    )
+
+
+class TerminateForm(TaskStepForm):
+    decision_number = forms.CharField(label=_("Số quyết định chấm dứt hợp đồng"), max_length=60)
+    signed_on = date_field(_("Ngày ký"), not_after_today=True)
+    signer = forms.CharField(label=_("Người ký"), max_length=120)
+    reason = forms.CharField(label=_("Lý do"), max_length=4000, widget=TEXTAREA)
+    refund_amount = forms.IntegerField(
+        label=_("Số kinh phí phải thu hồi (đồng)"), min_value=0, max_value=10**13
+    )
+
+
+# --- acceptance to recognition or refund ----------------------------------------------------------
+class RecordAcceptanceForm(TaskStepForm):
+    refund_amount = forms.IntegerField(
+        label=_("Số kinh phí phải thu hồi nếu “Không đạt” (đồng)"),
+        min_value=0, max_value=10**13, required=False,
+    )  # fmt: skip
+
+
+class CorrectionsForm(TaskStepForm):
+    report = _file(_("Báo cáo hoàn thiện hồ sơ đánh giá, nghiệm thu"))
+    note = forms.CharField(label=_("Ghi chú"), max_length=2000, required=False, widget=TEXTAREA)
+
+
+class RecognitionForm(TaskStepForm):
+    decision_number = forms.CharField(label=_("Số quyết định công nhận kết quả"), max_length=60)
+    signed_on = date_field(_("Ngày ký"), not_after_today=True)
+    signer = forms.CharField(label=_("Người ký"), max_length=120)
+
+
+class RefundForm(TaskStepForm):
+    amount = forms.IntegerField(label=_("Số tiền đã nộp trả (đồng)"), min_value=1, max_value=10**13)
+    paid_on = date_field(_("Ngày nộp"), not_after_today=True)
+    reference = forms.CharField(label=_("Chứng từ nộp tiền"), max_length=120, required=False)
 
 
 # --- the host's proposal -----------------------------------------------------------------------

@@ -56,10 +56,6 @@ DUE_SOON_CHOICES = (5, 10, 20)  # working days ahead, offered on the overdue pag
 DUE_SOON_DEFAULT = 10
 
 # ledger kinds without an entry in task_rules.LIMITS (their rows' titles use the code)
-EXTRA_KIND_LABELS = {
-    "contract_end": _("Kết thúc hợp đồng"),
-    "inspection_due": _("Kiểm tra, đánh giá định kỳ đến hạn"),
-}
 HOST_KINDS = frozenset(
     {code for code, lim in task_rules.LIMITS.items() if lim.owner == task_rules.HOST}
     | {"contract_end"}
@@ -84,7 +80,7 @@ def stage_tone(stage: str) -> str:
 def kind_label(kind: str) -> str:
     """What a ledger row of the tasks is about, in Vietnamese."""
     lim = task_rules.LIMITS.get(kind)
-    return str(lim.name) if lim else str(EXTRA_KIND_LABELS.get(kind, kind))
+    return str(lim.name) if lim else kind
 
 
 def task_ct() -> ContentType:

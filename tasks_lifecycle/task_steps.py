@@ -22,20 +22,38 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.errors import DomainError
 
-from . import task_access, task_services
+from . import task_acceptance, task_access, task_progress, task_selection, task_services
 from .models import Stage, Task
 from .task_forms import (
+    AcceptanceCouncilForm,
+    CallFailsForm,
+    ConfirmSpendingForm,
+    ConfirmWorkloadForm,
     ContractForm,
+    CorrectionsForm,
     DecisionForm,
     DossierForm,
     ExtensionForm,
+    FinaliseForm,
+    HostApprovalForm,
     IdentificationCouncilForm,
+    InspectionReportsForm,
     NoInputForm,
     NotRecommendForm,
+    OpenApplicationsForm,
+    OpenCallForm,
+    PlanInspectionForm,
     PublishForm,
+    RecognitionForm,
     RecommendForm,
+    RecordAcceptanceForm,
+    RecordInspectionForm,
+    RefundForm,
+    RevisionForm,
+    SelectionCouncilForm,
     SupplementRequestForm,
     TaskStepForm,
+    TerminateForm,
 )
 
 
@@ -80,7 +98,7 @@ class TaskStep:
         return "Task" + "".join(p.capitalize() for p in self.name.split("-"))
 
 
-S = task_services
+S, SEL, PRO, ACC = task_services, task_selection, task_progress, task_acceptance
 STEP_TABLE: list[TaskStep] = [
     TaskStep("screen", S.task_screen, NoInputForm),
     TaskStep("send-to-identification", S.task_send_to_identification, IdentificationCouncilForm),
@@ -88,7 +106,52 @@ STEP_TABLE: list[TaskStep] = [
     TaskStep("not-recommend", S.task_not_recommend, NotRecommendForm),
     TaskStep("approve", S.task_approve, DecisionForm),
     TaskStep("publish", S.task_publish, PublishForm),
+    TaskStep("open-call", SEL.task_open_call, OpenCallForm),
+    TaskStep("open-applications", SEL.task_open_applications, OpenApplicationsForm),
+    TaskStep("call-fails", SEL.task_call_fails, CallFailsForm),
+    TaskStep("send-to-selection", SEL.task_send_to_selection, SelectionCouncilForm),
+    TaskStep("select", SEL.task_select, NoInputForm),
+    TaskStep("submit-revision", SEL.task_submit_revision, RevisionForm),
+    TaskStep("appraise-budget", SEL.task_appraise_budget, NoInputForm),
+    TaskStep("finalise", SEL.task_finalise, FinaliseForm),
+    TaskStep("approve-host", SEL.task_approve_host, HostApprovalForm),
     TaskStep("sign-contract", S.task_sign_contract, ContractForm),
+    TaskStep(
+        "plan-inspection",
+        PRO.task_plan_inspection,
+        PlanInspectionForm,
+        _("Thông báo lịch kiểm tra định kỳ"),
+        stages=(Stage.IN_PROGRESS,),
+    ),
+    TaskStep(
+        "upload-inspection-reports",
+        PRO.task_upload_inspection_reports,
+        InspectionReportsForm,
+        _("Nộp báo cáo tiến độ, báo cáo kinh phí"),
+        stages=(Stage.IN_PROGRESS,),
+    ),
+    TaskStep(
+        "record-inspection",
+        PRO.task_record_inspection,
+        RecordInspectionForm,
+        _("Ghi nhận kết quả kiểm tra định kỳ"),
+        stages=(Stage.IN_PROGRESS,),
+    ),
+    TaskStep(
+        "confirm-workload",
+        PRO.task_confirm_workload,
+        ConfirmWorkloadForm,
+        _("Xác nhận khối lượng công việc"),
+        stages=(Stage.IN_PROGRESS,),
+    ),
+    TaskStep(
+        "confirm-spending",
+        PRO.task_confirm_spending,
+        ConfirmSpendingForm,
+        _("Xác nhận kinh phí thực hiện"),
+        stages=(Stage.IN_PROGRESS,),
+    ),
+    TaskStep("terminate", PRO.task_terminate, TerminateForm),
     TaskStep(
         "extend",
         S.task_extend,
@@ -107,6 +170,29 @@ STEP_TABLE: list[TaskStep] = [
     ),  # fmt: skip
     TaskStep("request-supplement", S.task_request_supplement, SupplementRequestForm),
     TaskStep("accept-dossier", S.task_accept_dossier, NoInputForm),
+    TaskStep("send-to-acceptance", ACC.task_send_to_acceptance, AcceptanceCouncilForm),
+    TaskStep(
+        "record-acceptance",
+        ACC.task_record_acceptance,
+        RecordAcceptanceForm,
+        _("Ghi nhận kết quả nghiệm thu"),
+        stages=(Stage.ACCEPTANCE,),
+    ),
+    TaskStep(
+        "submit-corrections",
+        ACC.task_submit_corrections,
+        CorrectionsForm,
+        _("Nộp báo cáo hoàn thiện hồ sơ"),
+        stages=(Stage.CORRECTIONS,),
+    ),
+    TaskStep("recognise", ACC.task_recognise, RecognitionForm),
+    TaskStep(
+        "record-refund",
+        ACC.task_record_refund,
+        RefundForm,
+        _("Ghi nhận nộp trả kinh phí"),
+        stages=(Stage.FAILED, Stage.TERMINATED),
+    ),
 ]
 STEPS_BY_NAME = {s.name: s for s in STEP_TABLE}
 

@@ -168,7 +168,9 @@ class TaskActionView(LoginRequiredMixin, View):
         host = step.side == task_access.HOST
         if not host and not task_selectors.sees_all_tasks(request.user):
             raise Http404
-        form = step.form(request.POST, task=task, user=request.user, prefix=step.name)
+        form = step.form(
+            request.POST, request.FILES, task=task, user=request.user, prefix=step.name
+        )
         status = 400
         if form.is_valid():
             try:

@@ -26,6 +26,8 @@ def _api_field(field: forms.Field) -> serializers.Field:
     common = {"required": field.required, "help_text": str(field.label or "")}
     if field.initial not in (None, "") and not callable(field.initial):
         common = {"required": False, "default": field.initial, "help_text": common["help_text"]}
+    if isinstance(field, forms.FileField):  # multipart/form-data, checked by the service
+        return serializers.FileField(allow_empty_file=False, **common)
     if isinstance(field, forms.ModelChoiceField):
         return serializers.IntegerField(min_value=1, allow_null=not field.required, **common)
     if isinstance(field, forms.ChoiceField):
@@ -51,6 +53,11 @@ def _api_field(field: forms.Field) -> serializers.Field:
     raise TypeError(f"{type(field).__name__}: no API field for this form field")
 
 
+def form_has_files(form_class: type[forms.Form]) -> bool:
+    """The form takes an upload: its API operation reads multipart/form-data."""
+    return any(isinstance(f, forms.FileField) for f in form_class.base_fields.values())
+
+
 @functools.cache
 def form_serializer(form_class: type[forms.Form], name: str) -> type[serializers.Serializer] | None:
     """The request serializer of `form_class` (None for a form without fields), named
@@ -74,7 +81,9 @@ def form_from_api(form_class: type[forms.Form], data, *, name: str, **form_kwarg
         s = serializer_class(data=data)
         s.is_valid(raise_exception=True)
         values = dict(s.validated_data)
-    form = form_class(data=values, **form_kwargs)
+    files = {k: v for k, v in values.items() if hasattr(v, "read")}
+    data = {k: v for k, v in values.items() if k not in files}
+    form = form_class(data=data, files=files, **form_kwargs)
     if not form.is_valid():
         errors = {
             ("non_field_errors" if key == "__all__" else key): [str(m) for m in messages]

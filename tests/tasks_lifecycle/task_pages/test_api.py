@@ -52,12 +52,12 @@ def test_list_and_detail_show_only_visible_tasks(world):
     assert detail["contract"]["number"] == "05/2024/HĐ-KHCN"
     assert [i["amount"] for i in detail["contract"]["instalments"]] == [700_000_000, 500_000_000]
     assert {d["kind"] for d in detail["deadlines"]} >= {"contract_end", "inspection_due"}
-    assert detail["next_due"]["kind"] == "inspection_due"
+    assert detail["next_due"]["kind"] == "inspection_notice"  # 5 working days before
     sec = api(users["secretary"]).get(f"/api/tasks/{task.pk}/").json()
     assert not sec["personal_data_shown"] and sec["pi"]["email"] is None
     assert all(p["email"] is None for p in sec["participants"]) and sec["actions"] == []
     host = api(users["host"]).get(f"/api/tasks/{task.pk}/").json()
-    assert host["actions"] == ["file-dossier"]
+    assert host["actions"] == ["upload-inspection-reports", "file-dossier"]
     assert "inspection_due" not in {d["kind"] for d in host["deadlines"]}
     for who in ("other_host", "member", "applicant", "other_division"):
         assert api(users[who]).get(f"/api/tasks/{task.pk}/").status_code == 404, who

@@ -27,7 +27,8 @@ def test_register_shows_stage_next_date_and_owner(world):
     page = html(browser(world["users"]["officer"]).get("/nhiem-vu/"))
     task = world["task"]
     assert task.code in page and "Đang thực hiện" in page and "motcua-table" in page
-    assert "Kiểm tra, đánh giá định kỳ đến hạn" in page  # the first open row (29/08/2024)
+    # the first open row: the notice the host is owed 5 working days before 29/08/2024
+    assert "Thông báo cho tổ chức chủ trì trước khi kiểm tra" in page
     assert 'id="task-filters"' in page and "Chuyên viên theo dõi" in page
     assert page_problems(page) == []  # Vietnamese, tables only through {% table %}
 
@@ -79,7 +80,7 @@ def test_task_page_shows_every_section(world, staff):
         "29/08/2024",
         "Hoàn thành 100% sản phẩm",  # acceptance dossier
         "Sổ theo dõi thời hạn",
-        "Kết thúc hợp đồng",  # ledger row label (no raw kind)
+        "Kết thúc thời gian thực hiện hợp đồng",  # ledger row label (no raw kind)
         "Nguyễn Văn An",  # PI
         "an.nv@example.vn",  # the PI's contact: the officer has a step
         "binh.lt@example.vn",
@@ -122,7 +123,7 @@ def test_overdue_view_by_stage_and_officer(world, staff, org):
         page = html(browser(staff["head"]).get("/nhiem-vu/qua-han/"))
         assert 'id="total-overdue">1<' in page
         assert 'data-stage="in_progress"' in page and 'data-officer="cvqlkh"' in page
-        assert "Kết thúc hợp đồng" in page and world["task"].code in page
+        assert "Kết thúc thời gian thực hiện hợp đồng" in page and world["task"].code in page
         assert page_problems(page) == []
         late = new_task(org, stage=Stage.DOSSIER_FILED, officer=staff["officer2"])
         ledger_row(late, "validity_notice", date(2025, 9, 16), owner=staff["officer2"])
@@ -130,11 +131,12 @@ def test_overdue_view_by_stage_and_officer(world, staff, org):
         assert 'id="total-due-soon">1<' in page and 'data-stage="dossier_filed"' in page
         page = html(browser(staff["head"]).get("/nhiem-vu/qua-han/", {"stage": "dossier_filed"}))
         assert "Thông báo tính hợp lệ của hồ sơ nghiệm thu" in page
-        assert "Kết thúc hợp đồng" not in page
+        assert "Kết thúc thời gian thực hiện hợp đồng" not in page
         page = html(
             browser(staff["head"]).get("/nhiem-vu/qua-han/", {"officer": staff["officer"].pk})
         )
-        assert "Kết thúc hợp đồng" in page and "Thông báo tính hợp lệ" not in page
+        assert "Kết thúc thời gian thực hiện hợp đồng" in page
+        assert "Thông báo tính hợp lệ" not in page
 
 
 def test_host_home_lists_tasks_dates_owed_and_notifications(world):
@@ -154,7 +156,7 @@ def test_host_home_lists_tasks_dates_owed_and_notifications(world):
     task = world["task"]
     assert task.code in page and "Đang thực hiện" in page
     assert "Nộp hồ sơ đánh giá, nghiệm thu" in page  # a date the host owes
-    assert "Kết thúc hợp đồng" in page
+    assert "Kết thúc thời gian thực hiện hợp đồng" in page
     assert "Kiểm tra, đánh giá định kỳ đến hạn" not in page  # the division's row
     assert "Sắp đến hạn nộp hồ sơ" in page and "1 chưa đọc" in page
     assert world["other"].code not in page
