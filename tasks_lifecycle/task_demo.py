@@ -600,7 +600,7 @@ class TaskDemo:
                 )  # fmt: skip
         for i, title in enumerate(inspected_examples()):
             if self._new(title):
-                effective = date(2023, 1 + i % 12, 1)
+                effective = date(2023, 1 + i % 12, 15)
                 ends = add_months(effective, 48 + i % 7) - timedelta(days=1)
                 self.take_over(
                     tl, title, effective=effective, ends=ends,
@@ -659,6 +659,7 @@ class TaskDemo:
             ("Xây dựng cơ sở dữ liệu nguồn gen cây trồng bản địa (ví dụ)", "approved"),
             ("Khảo sát hiện trạng sử dụng năng lượng tái tạo (ví dụ)", "not_ordered"),
             ("Ứng dụng công nghệ nuôi cấy mô cây hoa ly (ví dụ)", "revision"),
+            ("Điều tra, đánh giá tiềm năng du lịch cộng đồng vùng lòng hồ (ví dụ)", "published"),
         ]
         a_new = [t for t, _w in a_tasks if self._new(t)]
         b_new = [t for t, _w in b_tasks if self._new(t)]
@@ -711,7 +712,7 @@ class TaskDemo:
             published=None if until == "approved" else start + timedelta(days=4),
             title="Phê duyệt danh mục nhiệm vụ KH&CN đặt hàng năm 2027 (ví dụ)",
         )
-        if until == "approved":
+        if until in ("approved", "published"):
             return
         plan.at(start + timedelta(days=5), "hồ sơ giao trực tiếp",
                 self._apply(HOST_BRANDS, "Trần Thị Mai Anh", 900_000_000))  # fmt: skip

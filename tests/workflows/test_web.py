@@ -1,7 +1,6 @@
 """Pages and API of the engine: who may see what, and at what query cost."""
 
 import pytest
-from django.core.management import call_command
 
 from notifications.models import Notification
 from notifications.services import notifications_enqueue
@@ -80,15 +79,7 @@ def test_openapi_schema_and_docs(client):
     assert client.get("/api/docs/").status_code == 200
 
 
-def test_seed_demo_is_idempotent(capsys):
-    call_command("seed_demo")
-    call_command("seed_demo")
-    out = capsys.readouterr().out
-    assert "giamdoc" in out and "motcua-demo-2024" in out
-    from django.contrib.auth import get_user_model
-
-    assert get_user_model().objects.filter(username="giamdoc", groups__name="director").count() == 1
-    assert Division.objects.filter(name="Phòng Quản lý khoa học và công nghệ").count() == 1
+# seed_demo as a whole: tests/tasks_lifecycle/test_demo.py (run once, it is slow)
 
 
 def test_login_page_names_the_department(client):
