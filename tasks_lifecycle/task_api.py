@@ -26,6 +26,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -33,9 +34,9 @@ from workflows.api_errors import error_response
 from workflows.api_forms import form_from_api, form_has_files, form_serializer
 from workflows.errors import ActionForbidden, TransitionRefused
 
-from . import task_access, task_selectors, task_services
+from . import task_access, task_selection, task_selectors, task_services
 from .models import Task
-from .task_forms import ProposeForm, TaskFilter
+from .task_forms import ApplicationForm, ProposeForm, TaskFilter
 from .task_steps import STEP_TABLE, TaskStep, may_act, perform
 
 TAG = "tasks"
@@ -212,6 +213,11 @@ def _answer(request, pk: int, http_status: int = status.HTTP_200_OK) -> Response
     return Response(TaskDetailSerializer(detail_data(task, request.user)).data, status=http_status)
 
 
+class ApplicationReceiptSerializer(serializers.Serializer):
+    application = serializers.IntegerField(help_text=gettext_lazy("Số hồ sơ đăng ký"))
+    task = serializers.CharField(help_text=gettext_lazy("Mã nhiệm vụ"))
+
+
 @extend_schema_view(
     list=extend_schema(
         tags=[TAG],
@@ -270,6 +276,32 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         task = task_services.task_propose(actor=request.user, **form.cleaned_data)
         return _answer(request, task.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=[TAG],
+        summary=gettext_lazy("Nộp hồ sơ đăng ký tuyển chọn, giao trực tiếp"),
+        description=gettext_lazy(
+            "Người thực hiện: tài khoản của chính tổ chức đăng ký chủ trì, khi thông báo "
+            "tuyển chọn còn thời hạn (hoặc nhiệm vụ giao trực tiếp cho tổ chức đó)."
+        ),
+        request={"multipart/form-data": form_serializer(ApplicationForm, "TaskApply")},
+        responses={201: ApplicationReceiptSerializer, 400: E400, 403: E403, 404: E404},
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["post"], url_path="apply", parser_classes=[MultiPartParser])
+    def apply(self, request, pk=None):
+        from .task_views import open_calls
+
+        task = open_calls(request.user).filter(pk=pk).first() if pk.isdigit() else None
+        if task is None:
+            raise NotFound
+        form = form_from_api(ApplicationForm, request.data, name="TaskApply", user=request.user)
+        application = task_selection.task_apply(
+            actor=request.user, task=task, **form.service_kwargs()
+        )
+        return Response(
+            {"application": application.pk, "task": task.code}, status=status.HTTP_201_CREATED
+        )
 
     def _step(self, request, step: TaskStep) -> Response:
         task = task_selectors.task_for_page(self.get_object().pk, _visible(request))

@@ -431,6 +431,42 @@ class RefundForm(TaskStepForm):
     reference = forms.CharField(label=_("Chứng từ nộp tiền"), max_length=120, required=False)
 
 
+class ApplicationForm(forms.Form):
+    """An organisation's application to a call (or its dossier for a direct assignment):
+    the organisation it files for, the PI, the budget asked for, the proposal."""
+
+    host = forms.ModelChoiceField(label=_("Tổ chức đăng ký chủ trì"), queryset=None)
+    pi = forms.ModelChoiceField(
+        label=_("Chủ nhiệm nhiệm vụ"),
+        queryset=None,
+        help_text=_("Cá nhân đã có trong danh sách của tổ chức."),
+    )
+    state_budget = forms.IntegerField(
+        label=_("Kinh phí đề nghị từ ngân sách (đồng)"), min_value=1, max_value=10**13
+    )
+    other_budget = forms.IntegerField(
+        label=_("Kinh phí từ nguồn khác (đồng)"), min_value=0, max_value=10**13, required=False
+    )
+    proposal = _file(_("Thuyết minh nhiệm vụ"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Investigator
+
+        orgs = (
+            user.host_organisations.filter(is_active=True)
+            if getattr(user, "is_authenticated", False)
+            else HostOrganisation.objects.none()
+        )
+        self.fields["host"].queryset = orgs
+        self.fields["pi"].queryset = Investigator.objects.filter(organisation__in=orgs)
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["other_budget"] = data.get("other_budget") or 0
+        return data
+
+
 # --- the host's proposal -----------------------------------------------------------------------
 class ProposeForm(forms.Form):
     """A proposal for ordering (đề xuất đặt hàng) by one of the user's organisations."""

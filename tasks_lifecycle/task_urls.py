@@ -12,6 +12,7 @@ urlpatterns = [
     path("nhiem-vu/<int:pk>/thao-tac/<slug:name>/", v.TaskActionView.as_view(), name="task-action"),
     path("to-chuc/nhiem-vu/", v.HostHomeView.as_view(), name="host-tasks"),
     path("to-chuc/nhiem-vu/de-xuat/", v.ProposeView.as_view(), name="host-propose"),
+    path("to-chuc/nhiem-vu/tuyen-chon/", v.OpenCallsView.as_view(), name="host-calls"),
     path("to-chuc/nhiem-vu/<int:pk>/", v.HostTaskView.as_view(), name="host-task"),
     path(
         "to-chuc/nhiem-vu/<int:pk>/thao-tac/<slug:name>/",

@@ -28,9 +28,9 @@ from django.views.generic import TemplateView
 
 from workflows.errors import ActionForbidden, DomainError, TransitionRefused
 
-from . import task_access, task_selectors, task_services
+from . import task_access, task_selection, task_selectors, task_services
 from .models import Stage, Task
-from .task_forms import ProposeForm, TaskFilter
+from .task_forms import ApplicationForm, ProposeForm, TaskFilter
 from .task_steps import STEPS_BY_NAME, perform, steps_offered
 
 PAGE_SIZE = 25
@@ -252,3 +252,62 @@ class ProposeView(LoginRequiredMixin, View):
                 messages.success(request, _("Đã gửi đề xuất %(code)s.") % {"code": task.code})
                 return redirect(reverse("tasks_lifecycle:host-task", kwargs={"pk": task.pk}))
         return render(request, self.template_name, {"form": form}, status=400)
+
+
+# --- the calls an organisation may apply to ---------------------------------------------------
+def open_calls(user):
+    """The tasks an organisation's user may file for: a public call still open, or a
+    direct assignment to one of the user's organisations (published, not yet filed)."""
+    from django.db.models import Q
+
+    today = timezone.localdate()
+    orgs = user.host_organisations.filter(is_active=True).values("pk")
+    return (
+        Task.objects.filter(
+            Q(stage=Stage.CALL_OPEN, calls__closes_on__gte=today, calls__failed_on__isnull=True)
+            | Q(stage=Stage.PUBLISHED, method="direct", proposer__in=orgs)
+        )
+        .select_related("proposer")
+        .distinct()
+        .order_by("code")
+    )
+
+
+class OpenCallsView(LoginRequiredMixin, View):
+    """The calls open to applications (thông báo tuyển chọn), each with its form: the
+    organisation files online, the service checks the call, the bar and the file."""
+
+    template_name = "tasks_lifecycle/tasks/host_calls.html"
+
+    def _render(self, request, bound=None, status=200):
+        rows = []
+        for task in open_calls(request.user):
+            form = bound[1] if bound and bound[0] == task.pk else None
+            rows.append((task, form or ApplicationForm(user=request.user, prefix=f"t{task.pk}")))
+        return render(request, self.template_name, {"rows": rows}, status=status)
+
+    def get(self, request):
+        return self._render(request)
+
+    def post(self, request):
+        try:
+            pk = int(request.POST.get("task", ""))
+        except ValueError:
+            raise Http404 from None
+        task = open_calls(request.user).filter(pk=pk).first()
+        if task is None:
+            raise Http404
+        form = ApplicationForm(request.POST, request.FILES, user=request.user, prefix=f"t{pk}")
+        status = 400
+        if form.is_valid():
+            try:
+                task_selection.task_apply(actor=request.user, task=task, **form.service_kwargs())
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+                status = _refusal_status(exc)
+            else:
+                messages.success(
+                    request, _("Đã nộp hồ sơ đăng ký nhiệm vụ %(c)s.") % {"c": task.code}
+                )
+                return redirect("tasks_lifecycle:host-calls")
+        return self._render(request, bound=(pk, form), status=status)
