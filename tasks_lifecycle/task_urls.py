@@ -10,6 +10,11 @@ urlpatterns = [
     path("nhiem-vu/qua-han/", v.OverdueView.as_view(), name="tasks-overdue"),
     path("nhiem-vu/<int:pk>/", v.TaskPageView.as_view(), name="task"),
     path("nhiem-vu/<int:pk>/thao-tac/<slug:name>/", v.TaskActionView.as_view(), name="task-action"),
+    path(
+        "nhiem-vu/<int:pk>/van-ban/<slug:slug>/",
+        v.TaskDocumentView.as_view(),
+        name="task-document",
+    ),
     path("to-chuc/nhiem-vu/", v.HostHomeView.as_view(), name="host-tasks"),
     path("to-chuc/nhiem-vu/de-xuat/", v.ProposeView.as_view(), name="host-propose"),
     path("to-chuc/nhiem-vu/tuyen-chon/", v.OpenCallsView.as_view(), name="host-calls"),

@@ -124,6 +124,7 @@ def _page_context(task: Task, user, *, host: bool, bound=None) -> dict:
         "tone": task_selectors.stage_tone(task.stage),
         "actions": actions,
         "council_links": not host and task_selectors.council_staff(user),
+        "pdfs": _task_pdfs(task, staff=not host),
         "today": timezone.localdate(),
     }
 
@@ -311,3 +312,65 @@ class OpenCallsView(LoginRequiredMixin, View):
                 )
                 return redirect("tasks_lifecycle:host-calls")
         return self._render(request, bound=(pk, form), status=status)
+
+
+# --- the task's documents as PDF -------------------------------------------------------------
+def _task_pdfs(task: Task, *, staff: bool) -> list[tuple[str, str, str]]:
+    """The PDFs this task has now for this reader: (slug, query, label). The opening
+    record (it names every applicant) and the draft recognition decision are the
+    division's; the host sees its call notice, its inspection minutes, its refund notice."""
+    from .models import Call
+
+    docs = []
+    call = Call.objects.filter(task=task).order_by("-round").first()
+    if call is not None:
+        docs.append(("thong-bao-tuyen-chon", "", _("Thông báo tuyển chọn (lần %(n)s)") % {
+            "n": call.round}))  # fmt: skip
+        if staff and call.opened_on:
+            docs.append(("bien-ban-mo-ho-so", "", _("Biên bản mở hồ sơ đăng ký")))
+    for inspection in task.inspections.filter(ended_on__isnull=False).order_by("number"):
+        docs.append(
+            ("bien-ban-kiem-tra", f"?lan={inspection.number}",
+             _("Biên bản kiểm tra định kỳ lần %(n)s") % {"n": inspection.number})
+        )  # fmt: skip
+    if staff and task.stage in (Stage.CORRECTIONS, Stage.RECOGNISED):
+        docs.append(("du-thao-cong-nhan", "", _("Dự thảo quyết định công nhận kết quả")))
+    if task.stage in (Stage.FAILED, Stage.TERMINATED):
+        docs.append(("thong-bao-thu-hoi", "", _("Thông báo thu hồi kinh phí")))
+    return docs
+
+
+class TaskDocumentView(LoginRequiredMixin, View):
+    """A PDF of the task, to whom may read it (the division and the director see every
+    task; a host's users and the PI their own), else 404."""
+
+    def get(self, request, pk: int, slug: str):
+        from django.http import HttpResponse
+
+        from . import documents, task_documents
+        from .models import Call
+
+        task = _staff_task(request, pk)
+        staff = task_selectors.sees_all_tasks(request.user)
+        if slug not in {d[0] for d in _task_pdfs(task, staff=staff)}:
+            raise Http404
+        call = Call.objects.filter(task=task).order_by("-round").first()
+        if slug == "thong-bao-tuyen-chon":
+            body = documents.call_notice_pdf(call)
+        elif slug == "bien-ban-mo-ho-so":
+            body = documents.opening_record_pdf(call)
+        elif slug == "bien-ban-kiem-tra":
+            number = request.GET.get("lan", "")
+            inspection = task.inspections.filter(
+                number=int(number) if number.isdigit() else 0, ended_on__isnull=False
+            ).first()
+            if inspection is None:
+                raise Http404
+            body = task_documents.inspection_minutes_pdf(inspection)
+        elif slug == "du-thao-cong-nhan":
+            body = task_documents.recognition_decision_pdf(task)
+        else:
+            body = task_documents.refund_notice_pdf(task)
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{task.code}-{slug}.pdf"'
+        return response

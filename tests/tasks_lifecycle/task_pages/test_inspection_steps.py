@@ -66,3 +66,44 @@ def test_an_inspection_through_page_and_api(world):
     assert first.ended_on == date(2024, 8, 29) and first.outcome == "on_track"
     kinds = set(TaskDocument.objects.filter(inspection=first).values_list("kind", flat=True))
     assert kinds == {"progress_report", "spending_report", "inspection_minutes"}
+
+
+def test_the_minutes_pdf_to_the_division_and_the_host_only(world):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from tasks_lifecycle.task_progress import task_plan_inspection, task_record_inspection
+
+    users, task = world["users"], world["task"]
+    first = Inspection.objects.filter(task=task).order_by("number").first()
+    with on(date(2024, 8, 20)):
+        task_plan_inspection(
+            task=task, actor=users["officer"], inspection=first, planned_on=date(2024, 8, 29)
+        )
+    for kind in ("progress_report", "spending_report"):
+        d = TaskDocument(task=task, inspection=first, kind=kind, title=kind,
+                         uploaded_by=users["host"], original_name="a.pdf",
+                         content_type="application/pdf", size=1, sha256="0")  # fmt: skip
+        d.file.save("a.pdf", SimpleUploadedFile("a.pdf", _pdf()), save=True)
+    team = [{"name": f"TV {i}", "role": r, "present": True} for i, r in enumerate(
+        ["managing_leader", "managing_officer", "finance_leader", "finance_officer"])]  # fmt: skip
+    with on(date(2024, 8, 29)):
+        task_record_inspection(
+            task=task, actor=users["officer"], inspection=first, team=team,
+            host_leader="Giám đốc", outcome="on_track", minutes=pdf("bb.pdf"),
+        )  # fmt: skip
+    url = f"/nhiem-vu/{task.pk}/van-ban/bien-ban-kiem-tra/?lan=1"
+    for who in ("officer", "host", "pi"):
+        r = browser(users[who]).get(url)
+        assert r.status_code == 200 and r["Content-Type"] == "application/pdf", who
+        text = "".join(p.extract_text() for p in PdfReader(BytesIO(r.content)).pages)
+        assert "BIÊN BẢN" in text.upper()
+    for who in ("other_host", "member", "applicant"):
+        assert browser(users[who]).get(url).status_code == 404, who
+    page = browser(users["officer"]).get(f"/nhiem-vu/{task.pk}/").content.decode()
+    assert "bien-ban-kiem-tra/?lan=1" in page
+    assert (
+        browser(users["officer"]).get(f"/nhiem-vu/{task.pk}/van-ban/bien-ban-mo-ho-so/").status_code
+        == 404
+    )  # no call
