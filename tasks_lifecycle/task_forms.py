@@ -369,13 +369,15 @@ class RecordInspectionForm(_InspectionForm):
         _("Ngày kiểm tra (để trống: hôm nay)"), required=False, not_after_today=True
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for role, label in CORE_TEAM:
-            self.fields[f"{role}_name"] = forms.CharField(label=label, max_length=120)
-            self.fields[f"{role}_present"] = forms.BooleanField(
-                label=_("có mặt"), required=False, initial=True
-            )
+    # the 4 core members (TT 04/2015 Art 5): name, and whether present (≥ 3 must be)
+    managing_leader_name = forms.CharField(label=CORE_TEAM[0][1], max_length=120)
+    managing_leader_present = forms.BooleanField(label=_("có mặt"), required=False)
+    managing_officer_name = forms.CharField(label=CORE_TEAM[1][1], max_length=120)
+    managing_officer_present = forms.BooleanField(label=_("có mặt"), required=False)
+    finance_leader_name = forms.CharField(label=CORE_TEAM[2][1], max_length=120)
+    finance_leader_present = forms.BooleanField(label=_("có mặt"), required=False)
+    finance_officer_name = forms.CharField(label=CORE_TEAM[3][1], max_length=120)
+    finance_officer_present = forms.BooleanField(label=_("có mặt"), required=False)
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
