@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 
 from notifications.models import Notification
 from permits import rules
@@ -168,15 +167,22 @@ def _assert_every_warning(today: date) -> None:
 
 def test_the_demo_on_01_12_2026(django_capture_on_commit_callbacks, client):
     today = date(2026, 12, 1)
+    # the permits' part of `seed_demo` (the whole command, with its idempotency, is
+    # tests/tasks_lifecycle/test_demo.py: it is the suite's slowest test)
+    from permits.demo import seed_permits
+    from workflows.demo import seed_engine
+
     with on(today, 10), django_capture_on_commit_callbacks(execute=True):
         out = io.StringIO()
-        call_command("seed_demo", stdout=out)
+        seed_engine()
+        seed_permits(out)
     assert "bỏ qua" not in out.getvalue()
     counts = (Dossier.objects.count(), AuditEntry.objects.count(), Deadline.objects.count(),
               Notification.objects.count())  # fmt: skip
     # idempotent: a second `make run` the same day adds nothing
     with on(today, 11), django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
+        seed_engine()
+        seed_permits(io.StringIO())
     assert (Dossier.objects.count(), AuditEntry.objects.count(), Deadline.objects.count(),
             Notification.objects.count()) == counts  # fmt: skip
 
