@@ -73,9 +73,14 @@ STEP_ROLES = {
 
 
 def _party_user_ids(task: Task) -> set[int]:
-    ids = {task.pi.user_id} if task.pi_id and task.pi.user_id else set()
-    ids |= {uid for uid in task.participants.values_list("user_id", flat=True) if uid}
-    return ids
+    """The accounts of the task's PI and participants (read once per task object: a page
+    asks for every step it offers; a service works on the row it locked)."""
+    cached = task.__dict__.get("_party_user_ids")
+    if cached is None:
+        cached = {task.pi.user_id} if task.pi_id and task.pi.user_id else set()
+        cached |= {uid for uid in task.participants.values_list("user_id", flat=True) if uid}
+        task.__dict__["_party_user_ids"] = cached
+    return cached
 
 
 def _member_of(user, org_id: int | None) -> bool:
