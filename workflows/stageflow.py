@@ -59,11 +59,17 @@ class Stage(NoTakeBack, flow.Handle):
 
 def _status_reader(model, field: str):
     def status(activation) -> str:
-        return (
-            model._default_manager.filter(pk=activation.process.artifact_object_id)
-            .values_list(field, flat=True)
-            .get()
-        )
+        """The case's status, read once per routing (the switch asks each case in turn
+        with the same activation)."""
+        cached = activation.__dict__.get("_stageflow_status")
+        if cached is None:
+            cached = (
+                model._default_manager.filter(pk=activation.process.artifact_object_id)
+                .values_list(field, flat=True)
+                .get()
+            )
+            activation.__dict__["_stageflow_status"] = cached
+        return cached
 
     return status
 
