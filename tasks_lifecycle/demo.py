@@ -23,6 +23,7 @@ twice.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 from datetime import date
 
@@ -62,13 +63,19 @@ SEVEN_ROLES = ["chair", "vice_chair", "reviewer", "reviewer", "secretary", "memb
 
 
 def _pdf(title: str) -> SimpleUploadedFile:
+    """A one-page PDF standing for a demo file (uploads are checked by content)."""
+    return SimpleUploadedFile("tai-lieu.pdf", _pdf_bytes(title), content_type="application/pdf")
+
+
+@functools.cache
+def _pdf_bytes(title: str) -> bytes:
     from reportlab.pdfgen import canvas
 
     out = io.BytesIO()
     c = canvas.Canvas(out)
     c.drawString(72, 770, title.encode("ascii", "ignore").decode() or "Tai lieu hop")
     c.save()
-    return SimpleUploadedFile("tai-lieu.pdf", out.getvalue(), content_type="application/pdf")
+    return out.getvalue()
 
 
 def _experts() -> dict[str, Expert]:
