@@ -134,3 +134,27 @@ def measure_get(client, url: str, repeats: int) -> tuple[int, float, float]:
         queries = len(ctx.captured_queries)
     times.sort()
     return queries, statistics.median(times), times[max(int(len(times) * 0.9) - 1, 0)]
+
+
+def bench_start(bench: str, *, database: str, size: tuple[str, int], description: str):
+    """The start every page benchmark shares: its options (`size`: the flag and default
+    of how many cases to load; `--repeats`, `--reload`, `--allow-any-db`), a local run
+    on `database` (the default of `DATABASE_URL`, created if missing), no real broker,
+    and Django set up. Returns the parsed options."""
+    import argparse
+
+    p = argparse.ArgumentParser(description=description.split("\n\n")[0])
+    p.add_argument(size[0], type=int, default=size[1])
+    p.add_argument("--repeats", type=int, default=20, help="timed requests per page")
+    p.add_argument("--reload", action="store_true", help="load the cases again")
+    p.add_argument("--allow-any-db", action="store_true")
+    args = p.parse_args()
+    os.environ.setdefault("DATABASE_URL", database)
+    local_run_defaults()
+    os.environ["CELERY_BROKER_URL"] = "memory://localhost/"  # never a real broker
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    bench_database(bench, allow_any=args.allow_any_db)
+    import django
+
+    django.setup()
+    return args

@@ -18,8 +18,6 @@ the database; it is created if missing and migrated; a name without "bench" is r
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import time
 from datetime import timedelta
@@ -33,27 +31,11 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/motcua_councils_bench"
 PREFIX = "BENCH-HD-"
 
 
-def parse_args() -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--councils", type=int, default=200)
-    p.add_argument("--repeats", type=int, default=20)
-    p.add_argument("--reload", action="store_true")
-    p.add_argument("--allow-any-db", action="store_true")
-    return p.parse_args()
+from bench_env import bench_start, measure_get  # noqa: E402
 
-
-ARGS = parse_args()
-os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-from bench_env import bench_database, local_run_defaults, measure_get  # noqa: E402
-
-local_run_defaults()
-os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-bench_database("councils_workspace_bench", allow_any=ARGS.allow_any_db)
-
-import django  # noqa: E402
-
-django.setup()
+ARGS = bench_start(
+    "councils_workspace_bench", database=DEFAULT_URL, size=("--councils", 200), description=__doc__
+)
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402

@@ -19,8 +19,6 @@ benchmark cases, record numbers starting with BENCH-).
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import time
 from datetime import timedelta
@@ -35,27 +33,11 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/motcua_penalties_bench"
 PREFIX = "BENCH-"
 
 
-def parse_args() -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--cases", type=int, default=10_000)
-    p.add_argument("--repeats", type=int, default=20, help="timed requests per page")
-    p.add_argument("--reload", action="store_true", help="load the cases again")
-    p.add_argument("--allow-any-db", action="store_true")
-    return p.parse_args()
+from bench_env import bench_start, measure_get  # noqa: E402
 
-
-ARGS = parse_args()
-os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-from bench_env import bench_database, local_run_defaults, measure_get  # noqa: E402
-
-local_run_defaults()
-os.environ["CELERY_BROKER_URL"] = "memory://localhost/"  # never a real broker
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-bench_database("penalties_register_bench", allow_any=ARGS.allow_any_db)
-
-import django  # noqa: E402
-
-django.setup()
+ARGS = bench_start(
+    "penalties_register_bench", database=DEFAULT_URL, size=("--cases", 10_000), description=__doc__
+)
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
