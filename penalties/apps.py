@@ -21,5 +21,9 @@ class PenaltiesConfig(AppConfig):
         # the catalogue entry is data every installation needs, not only the demo
         post_migrate.connect(_install_catalogue, sender=self, dispatch_uid="penalties-catalogue")
         registry.demo_seeders.append(demo.seed_penalties)
+        # the inspectorate's sentences of the quarterly report
+        from .report import penalty_report_figures
+
+        registry.report_figures.append(penalty_report_figures)
         registry.flow_viewsets.append(flows.PenaltyFlowViewset(flows.PenaltyFlow))
         registry.site_applications.append(staff_app.PenaltiesStaffApp())

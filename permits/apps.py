@@ -27,6 +27,10 @@ class PermitsConfig(AppConfig):
         # the catalogue entries are data every installation needs, not only the demo
         post_migrate.connect(_install_catalogue, sender=self, dispatch_uid="permits-catalogue")
         registry.demo_seeders.append(demo.seed_permits)
+        # the radiation desk's sentences of the quarterly report
+        from .report import radiation_figures
+
+        registry.report_figures.append(radiation_figures)
 
         # the flows of the two procedures, the one of the other one-stop kinds, and the
         # staff pages in the staff Site

@@ -25,6 +25,10 @@ class TasksLifecycleConfig(AppConfig):
         from . import flows, staff_app, task_demo, task_flows
 
         registry.demo_seeders.append(task_demo.seed_tasks_and_councils)
+        # the tasks' and councils' sentences of the quarterly report
+        from .report import task_report_figures
+
+        registry.report_figures.append(task_report_figures)
         registry.site_applications.append(staff_app.CouncilsStaffApp())
         registry.site_applications.append(staff_app.TasksStaffApp())
         for flow_class in flows.FLOWS:

@@ -25,3 +25,6 @@ class TaskRegistrationConfig(AppConfig):
             _install_catalogue, sender=self, dispatch_uid="task-registration-catalogue"
         )
         registry.demo_seeders.append(demo.seed_registrations)
+        from .report import registration_figures
+
+        registry.report_figures.append(registration_figures)
