@@ -16,6 +16,7 @@ from tasks_lifecycle import api as councils_api
 from tasks_lifecycle import task_api
 from workflows import registry
 from workflows.api import DeadlineViewSet
+from workflows.report_views import QuarterlyReportApp
 from workflows.roles import is_staff_member
 from workflows.views import DeadlineListView, after_login, healthz, home
 
@@ -42,6 +43,7 @@ def _site() -> Site:
         )
     viewsets.extend(registry.site_applications)
     viewsets.append(DeadlinesApp())
+    viewsets.append(QuarterlyReportApp())
     return Site(title=_("Một cửa Sở KH&CN"), viewsets=viewsets)
 
 
@@ -70,6 +72,7 @@ urlpatterns = [
     path("", include("permits.urls")),
     path("", include("tasks_lifecycle.urls")),
     path("", include("penalties.urls")),
+    path("", include("workflows.report_views")),
     path("", _site().urls),
 ]
 

@@ -153,3 +153,21 @@ def flow_chart_alt(html):
     return mark_safe(  # noqa: S308 (viewflow's rendered template, one attribute replaced)
         str(html).replace('alt="flow graph"', f'alt="{escape(gettext("Sơ đồ quy trình"))}"')
     )
+
+
+@register.filter
+def report_parts(text: str) -> list[tuple[str, bool]]:
+    """A report line cut into (text, is_placeholder) parts: "[Văn phòng bổ sung: …]"
+    runs are the office's to write (workflows.quarterly_report)."""
+    from workflows.quarterly_report import PLACEHOLDER_OPEN
+
+    parts, rest = [], str(text)
+    while PLACEHOLDER_OPEN in rest:
+        before, _sep, after = rest.partition(PLACEHOLDER_OPEN)
+        inside, _close, rest = after.partition("]")
+        if before:
+            parts.append((before, False))
+        parts.append((f"{PLACEHOLDER_OPEN}{inside}]", True))
+    if rest:
+        parts.append((rest, False))
+    return parts

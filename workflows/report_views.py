@@ -1,0 +1,184 @@
+"""The quarterly report's staff pages: the preview of a quarter's draft (every generated
+figure links to the records behind it, placeholders highlighted), the records of one
+figure, and the downloads (.docx; the statistics .xlsx when `workflows.statistics` is
+installed).
+
+Who may see them: the director (and deputies), the heads of division, superusers.
+There is no office role (workflows.roles): the office prepares the report through a
+head of division or the director's account. Others get 403; a visitor the login page.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from viewflow.urls import Application
+
+from .periods import PeriodError, Quarter
+from .quarterly_report import quarterly_report, report_docx
+from .roles import Role, has_role
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def may_see_report(user) -> bool:
+    return bool(
+        getattr(user, "is_superuser", False) or has_role(user, Role.DIRECTOR, Role.HEAD_OF_DIVISION)
+    )
+
+
+def statistics_module():
+    """`workflows.statistics` when it is installed (another part of the product builds
+    it), else None."""
+    try:
+        from . import statistics  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    if not all(hasattr(statistics, n) for n in ("statistics_for_period", "statistics_workbook")):
+        return None
+    return statistics
+
+
+def default_quarter() -> Quarter:
+    """The last quarter that has ended."""
+    return Quarter.containing(timezone.localdate()).previous()
+
+
+def recent_quarters(n: int = 12) -> list[Quarter]:
+    q, out = default_quarter(), []
+    for _i in range(n):
+        out.append(q)
+        q = q.previous()
+    return out
+
+
+class ReportAccessMixin(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self) -> bool:
+        return may_see_report(self.request.user)
+
+    def quarter_or_error(self, code: str):
+        try:
+            return Quarter.parse(code), None
+        except PeriodError as exc:
+            return None, str(exc)
+
+    def bad_period(self, message: str):
+        return render(
+            self.request,
+            "workflows/quarterly_report.html",
+            {"error": message, "quarters": recent_quarters(), "report": None},
+            status=400,
+        )
+
+
+class ReportIndexView(ReportAccessMixin, View):
+    """`?ky=2024-Q1` (the quarter chooser) or the last quarter that has ended."""
+
+    def get(self, request):
+        code = request.GET.get("ky", "").strip()
+        if not code:
+            return redirect("quarterly-report:preview", code=default_quarter().code)
+        quarter, error = self.quarter_or_error(code)
+        if error:
+            return self.bad_period(error)
+        return redirect("quarterly-report:preview", code=quarter.code)
+
+
+class ReportPreviewView(ReportAccessMixin, View):
+    def get(self, request, code: str):
+        quarter, error = self.quarter_or_error(code)
+        if error:
+            return self.bad_period(error)
+        report = quarterly_report(quarter)
+        return render(
+            request,
+            "workflows/quarterly_report.html",
+            {
+                "report": report,
+                "quarters": recent_quarters(),
+                "statistics_available": statistics_module() is not None,
+            },
+        )
+
+
+class ReportFigureView(ReportAccessMixin, View):
+    """The records behind figure `n` of the quarter's report."""
+
+    def get(self, request, code: str, n: int):
+        quarter, error = self.quarter_or_error(code)
+        if error:
+            return self.bad_period(error)
+        report = quarterly_report(quarter)
+        figure = report.figure(n)
+        if figure is None:
+            raise Http404(_("Không có số liệu này trong báo cáo."))
+        return render(
+            request,
+            "workflows/quarterly_report_figure.html",
+            {"report": report, "figure": figure, "n": n},
+        )
+
+
+class ReportDocxView(ReportAccessMixin, View):
+    def get(self, request, code: str):
+        quarter, error = self.quarter_or_error(code)
+        if error:
+            return self.bad_period(error)
+        data = report_docx(quarterly_report(quarter))
+        response = HttpResponse(data, content_type=DOCX_TYPE)
+        response["Content-Disposition"] = (
+            f'attachment; filename="bao-cao-quy-{quarter.number}-{quarter.year}.docx"'
+        )
+        return response
+
+
+class ReportXlsxView(ReportAccessMixin, View):
+    def get(self, request, code: str):
+        quarter, error = self.quarter_or_error(code)
+        if error:
+            return self.bad_period(error)
+        statistics = statistics_module()
+        if statistics is None:
+            raise Http404(_("Bảng thống kê chưa được cài đặt."))
+        data = statistics.statistics_workbook(statistics.statistics_for_period(quarter))
+        response = HttpResponse(data, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = (
+            f'attachment; filename="thong-ke-quy-{quarter.number}-{quarter.year}.xlsx"'
+        )
+        return response
+
+
+urlpatterns = [
+    path("can-bo/bao-cao-quy/", ReportIndexView.as_view(), name="index"),
+    path("can-bo/bao-cao-quy/<str:code>/", ReportPreviewView.as_view(), name="preview"),
+    path(
+        "can-bo/bao-cao-quy/<str:code>/so-lieu/<int:n>/",
+        ReportFigureView.as_view(),
+        name="figure",
+    ),
+    path("can-bo/bao-cao-quy/<str:code>/bao-cao.docx", ReportDocxView.as_view(), name="docx"),
+    path("can-bo/bao-cao-quy/<str:code>/thong-ke.xlsx", ReportXlsxView.as_view(), name="xlsx"),
+]
+app_name = "quarterly-report"
+
+
+class QuarterlyReportApp(Application):
+    """The report's entry in the staff Site's menu."""
+
+    title = gettext_lazy("Báo cáo quý")
+    icon = "description"
+    app_name = "bao-cao-quy"
+    menu_template_name = None
+
+    @staticmethod
+    def permission(user) -> bool:
+        return not user.is_authenticated or may_see_report(user)
+
+    index_path = path("", ReportIndexView.as_view(), name="index")
