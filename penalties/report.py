@@ -133,8 +133,18 @@ def collection_figures(*, start: date, end: date, as_of: date | None = None) -> 
         return []
     text = "; ".join(parts) + "."
     text = text[:1].upper() + text[1:]
+
+    def standing(c) -> str:
+        if paid_now[c.pk] >= c.amount:
+            return _("đã nộp %(m)s") % {"m": vn_money(paid_now[c.pk])}
+        return _("chưa nộp %(m)s") % {"m": vn_money(c.amount - paid_now[c.pk])}
+
     records = [
-        _case_ref(c, _("Quyết định xử phạt %(n)s") % {"n": c.decision_number}) for c in followed
+        _case_ref(
+            c,
+            _("Quyết định xử phạt %(n)s (%(s)s)") % {"n": c.decision_number, "s": standing(c)},
+        )
+        for c in followed
     ] + [
         _case_ref(c, _("Hồ sơ đề nghị xử phạt (biên bản %(n)s)") % {"n": c.record_number})
         for c in proposal_cases

@@ -117,6 +117,7 @@ class Item:
 
     text: str
     figure: int | None = None
+    records: int = 0
 
     @property
     def is_placeholder(self) -> bool:
@@ -258,7 +259,7 @@ class _Placer:
         items = []
         for fig in self.pending.pop(key, []):
             self.placed.append(fig)
-            items.append(Item(fig.text, figure=len(self.placed)))
+            items.append(Item(fig.text, figure=len(self.placed), records=len(fig.records)))
         return items
 
     def rest(self) -> list[Item]:
