@@ -79,6 +79,7 @@ def collection_figures(*, start: date, end: date, as_of: date | None = None) -> 
         PenaltyCase.objects.filter(inspection__in=proposals).order_by("record_on", "pk")
     )
     parts = []
+    unit = _("đơn vị") if all(c.violator_is_organisation for c in followed) else _("trường hợp")
     if followed:
         n = len(followed)
         details = []
@@ -88,7 +89,7 @@ def collection_figures(*, start: date, end: date, as_of: date | None = None) -> 
                 % {
                     "k": two_digits(len(full)),
                     "n": two_digits(n),
-                    "who": _("đơn vị"),
+                    "who": unit,
                     "money": vn_money(sum(paid_now[c.pk] for c in full)),
                 }
             )
@@ -98,7 +99,7 @@ def collection_figures(*, start: date, end: date, as_of: date | None = None) -> 
                 % {
                     "k": two_digits(len(short)),
                     "n": two_digits(n),
-                    "who": _("đơn vị"),
+                    "who": unit,
                     "money": vn_money(sum(c.amount - paid_now[c.pk] for c in short)),
                 }
             )
@@ -154,9 +155,14 @@ def collection_figures(*, start: date, end: date, as_of: date | None = None) -> 
 
 def surprise_check_figures(*, start: date, end: date) -> list[ReportFigure]:
     figures = []
-    rows = Inspection.objects.filter(
-        kind=Inspection.Kind.SURPRISE, issued_on__gte=start, issued_on__lte=end
-    ).order_by("issued_on", "id")
+    rows = list(
+        Inspection.objects.filter(
+            kind=Inspection.Kind.SURPRISE, issued_on__gte=start, issued_on__lte=end
+        ).order_by("issued_on", "id")
+    )
+    cases_of = defaultdict(list)
+    for case in PenaltyCase.objects.filter(inspection__in=rows).order_by("record_on", "pk"):
+        cases_of[case.inspection_id].append(case)
     for i, row in enumerate(rows):
         what = row.title[:1].lower() + row.title[1:]
         where = f" ({row.subjects})" if row.subjects else ""
@@ -175,8 +181,7 @@ def surprise_check_figures(*, start: date, end: date) -> list[ReportFigure]:
             "date": vn_date(row.issued_on),
             "amended": amended,
         }
-        cases = PenaltyCase.objects.filter(inspection=row).order_by("record_on", "pk")
-        refs = tuple(_case_ref(c, c.record_number) for c in cases) or (
+        refs = tuple(_case_ref(c, c.record_number) for c in cases_of[row.pk]) or (
             RecordRef(label=str(row), url=""),
         )
         figures.append(ReportFigure(section="standards", order=10 + i, text=text, records=refs))
