@@ -10,11 +10,14 @@ head of division or the director's account. Others get 403; a visitor the login 
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -64,10 +67,30 @@ class ReportAccessMixin(LoginRequiredMixin, UserPassesTestMixin):
         return may_see_report(self.request.user)
 
     def quarter_or_error(self, code: str):
+        """The quarter of the URL and the report date of `?den-ngay=YYYY-MM-DD` (none:
+        the quarter's end), or the error to show."""
         try:
-            return Quarter.parse(code), None
+            quarter = Quarter.parse(code)
         except PeriodError as exc:
             return None, str(exc)
+        self.as_of = None
+        text = self.request.GET.get("den-ngay", "").strip()
+        if text:
+            try:
+                self.as_of = date.fromisoformat(text)
+            except ValueError:
+                return None, _("Ngày “%(d)s” không hợp lệ: ghi theo dạng YYYY-MM-DD.") % {"d": text}
+            if self.as_of < quarter.end:
+                return None, _("Ngày tính số liệu phải từ ngày cuối quý (%(d)s) trở đi.") % {
+                    "d": f"{quarter.end:%d/%m/%Y}"
+                }
+        return quarter, None
+
+    def report(self, quarter: Quarter):
+        return quarterly_report(quarter, as_of=self.as_of)
+
+    def query(self) -> str:
+        return f"?den-ngay={self.as_of.isoformat()}" if self.as_of else ""
 
     def bad_period(self, message: str):
         return render(
@@ -85,10 +108,13 @@ class ReportIndexView(ReportAccessMixin, View):
         code = request.GET.get("ky", "").strip()
         if not code:
             return redirect("quarterly-report:preview", code=default_quarter().code)
-        quarter, error = self.quarter_or_error(code)
-        if error:
-            return self.bad_period(error)
-        return redirect("quarterly-report:preview", code=quarter.code)
+        try:
+            quarter = Quarter.parse(code)
+        except PeriodError as exc:
+            return self.bad_period(str(exc))
+        url = reverse("quarterly-report:preview", args=[quarter.code])
+        as_of = request.GET.get("den-ngay", "").strip()
+        return redirect(url + (f"?{urlencode({'den-ngay': as_of})}" if as_of else ""))
 
 
 class ReportPreviewView(ReportAccessMixin, View):
@@ -96,7 +122,7 @@ class ReportPreviewView(ReportAccessMixin, View):
         quarter, error = self.quarter_or_error(code)
         if error:
             return self.bad_period(error)
-        report = quarterly_report(quarter)
+        report = self.report(quarter)
         return render(
             request,
             "workflows/quarterly_report.html",
@@ -104,6 +130,8 @@ class ReportPreviewView(ReportAccessMixin, View):
                 "report": report,
                 "quarters": recent_quarters(),
                 "statistics_available": statistics_module() is not None,
+                "query": self.query(),
+                "as_of_value": self.as_of.isoformat() if self.as_of else "",
             },
         )
 
@@ -115,14 +143,14 @@ class ReportFigureView(ReportAccessMixin, View):
         quarter, error = self.quarter_or_error(code)
         if error:
             return self.bad_period(error)
-        report = quarterly_report(quarter)
+        report = self.report(quarter)
         figure = report.figure(n)
         if figure is None:
             raise Http404(_("Không có số liệu này trong báo cáo."))
         return render(
             request,
             "workflows/quarterly_report_figure.html",
-            {"report": report, "figure": figure, "n": n},
+            {"report": report, "figure": figure, "n": n, "query": self.query()},
         )
 
 
@@ -131,7 +159,7 @@ class ReportDocxView(ReportAccessMixin, View):
         quarter, error = self.quarter_or_error(code)
         if error:
             return self.bad_period(error)
-        data = report_docx(quarterly_report(quarter))
+        data = report_docx(self.report(quarter))
         response = HttpResponse(data, content_type=DOCX_TYPE)
         response["Content-Disposition"] = (
             f'attachment; filename="bao-cao-quy-{quarter.number}-{quarter.year}.docx"'

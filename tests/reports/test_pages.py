@@ -147,6 +147,14 @@ def test_preview_links_figures_to_their_records(client, figures):
     bad = client.get("/can-bo/bao-cao-quy/2024-Q7/")
     assert bad.status_code == 400 and "không hợp lệ" in bad.content.decode()
     assert client.get("/can-bo/bao-cao-quy/?ky=abc").status_code == 400
+    # a later report date: carried by every link; before the quarter's end or bad, 400
+    later = client.get(URL + "?den-ngay=2024-04-15").content.decode()
+    assert 'href="/can-bo/bao-cao-quy/2024-Q1/so-lieu/1/?den-ngay=2024-04-15"' in later
+    assert 'bao-cao.docx?den-ngay=2024-04-15"' in later and "15/04/2024" in later
+    assert client.get(URL + "?den-ngay=2024-02-01").status_code == 400
+    assert client.get(URL + "bao-cao.docx?den-ngay=x").status_code == 400
+    chooser = client.get("/can-bo/bao-cao-quy/?ky=2024-Q1&den-ngay=2024-04-15")
+    assert chooser["Location"].endswith("/2024-Q1/?den-ngay=2024-04-15")
 
 
 def test_preview_offers_the_workbook_when_statistics_are_installed(client, figures, statistics):
