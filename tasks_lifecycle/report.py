@@ -9,9 +9,10 @@ From the records of the period:
 - the councils that met in it (a quorate attendance recorded): the acceptance councils
   with the projects they accepted ("Tổ chức 02 Hội đồng tư vấn nghiệm thu 02 dự án …"),
   the identification and selection councils, the advisory councils on technology;
-- for the next quarter's plan: the periodic inspections due in the half-year that holds
-  the next quarter and not held by the period's end ("kiểm tra, nghiệm thu định kỳ 6
-  tháng đầu năm 2024 đối với 29 nhiệm vụ KH&CN đang triển khai thực hiện").
+- for the next quarter's plan: the tasks due a periodic inspection in the half-year that
+  holds the next quarter ("kiểm tra, nghiệm thu định kỳ 6 tháng đầu năm 2024 đối với 29
+  nhiệm vụ KH&CN đang triển khai thực hiện"), and the acceptance councils to hold (the
+  tasks whose acceptance dossier was valid by the period's end, not yet judged).
 
 The brand and IP-programme projects belong to the report's field 2 (technology
 management), the other tasks to field 1.
@@ -29,7 +30,16 @@ from django.utils.translation import gettext as _
 
 from workflows.reporting import RecordRef, ReportFigure, quoted_list, two_digits, vn_date
 
-from .models import Attendance, Council, CouncilSubject, Decision, Inspection, Programme, Task
+from .models import (
+    AcceptanceDossier,
+    Attendance,
+    Council,
+    CouncilSubject,
+    Decision,
+    Inspection,
+    Programme,
+    Task,
+)
 
 TECHNOLOGY_PROGRAMMES = frozenset({Programme.BRAND, Programme.IP})
 
@@ -279,6 +289,53 @@ def inspection_plan_figures(*, start: date, end: date) -> list[ReportFigure]:
     ]
 
 
+def acceptance_plan_figures(*, start: date, end: date) -> list[ReportFigure]:
+    """The tasks whose acceptance dossier was found valid by the period's end and whose
+    acceptance council had not met by then: the next quarter's acceptance councils."""
+    valid = AcceptanceDossier.objects.filter(
+        validity=AcceptanceDossier.Validity.VALID, notice_on__lte=end
+    ).values("task_id")
+    task_type = ContentType.objects.get_for_model(Task)
+    met = Attendance.objects.filter(quorum_met=True, council__meeting_on__lte=end).values(
+        "council_id"
+    )
+    judged = set(
+        CouncilSubject.objects.filter(
+            target_type=task_type, council__kind__code="acceptance", council_id__in=met
+        ).values_list("target_id", flat=True)
+    )
+    tasks = [
+        t
+        for t in Task.objects.filter(pk__in=valid)
+        .filter(Q(concluded_on__isnull=True) | Q(concluded_on__gt=end))
+        .only("code", "title", "programme")
+        .order_by("code")
+        if str(t.pk) not in judged
+    ]
+    if not tasks:
+        return []
+    programmes = {t.programme for t in tasks}
+    noun, first, then = (
+        _PROJECT_NOUN[programmes.pop()]
+        if len(programmes) == 1 and next(iter(programmes)) in _PROJECT_NOUN
+        else ("nhiệm vụ KH&CN", "Nhiệm vụ", "nhiệm vụ")
+    )
+    text = _(
+        "Tổ chức Hội đồng tư vấn nghiệm thu đối với %(n)s %(noun)s đã có hồ sơ đánh giá, "
+        "nghiệm thu hợp lệ (%(titles)s)."
+    ) % {
+        "n": two_digits(len(tasks)),
+        "noun": _(noun),
+        "titles": quoted_list([t.title for t in tasks], first=_(first), then=_(then)),
+    }
+    section = "plan_technology" if _section(t.programme for t in tasks) == "technology" else "plan"
+    return [
+        ReportFigure(
+            section=section, order=50, text=text, records=tuple(_task_ref(t) for t in tasks)
+        )
+    ]
+
+
 def task_report_figures(*, start: date, end: date) -> list[ReportFigure]:
     """Every sentence of the S&T tasks and councils for the period (the registry's
     builder)."""
@@ -287,4 +344,5 @@ def task_report_figures(*, start: date, end: date) -> list[ReportFigure]:
         + projects_figures(start=start, end=end)
         + council_figures(start=start, end=end)
         + inspection_plan_figures(start=start, end=end)
+        + acceptance_plan_figures(start=start, end=end)
     )

@@ -16,6 +16,7 @@ from penalties.report import penalty_report_figures
 from permits.models import PROCEDURE_CODES, Dossier, DossierKind
 from permits.report import radiation_figures
 from tasks_lifecycle.models import (
+    AcceptanceDossier,
     Attendance,
     Contract,
     Council,
@@ -160,6 +161,11 @@ def test_tasks_decisions_projects_councils_and_next_inspections():
     for n, task in enumerate((sam, ip, chu)):
         Inspection.objects.create(task=task, number=1, due_on=date(2024, 4 + n, 10))
     Inspection.objects.create(task=ip, number=2, due_on=date(2024, 9, 10))  # H2
+    for task, notice_on in ((chu, date(2024, 2, 1)), (ip, date(2024, 3, 25)), (sam, None)):
+        AcceptanceDossier.objects.create(
+            task=task, submitted_on=date(2024, 1, 29), self_evaluation="Đạt",
+            validity="valid" if notice_on else "pending", notice_on=notice_on,
+        )  # fmt: skip
 
     figures = task_report_figures(**Q1)
     texts = [f.text for f in figures]
@@ -187,6 +193,11 @@ def test_tasks_decisions_projects_councils_and_next_inspections():
     assert not any("chưa đủ điều kiện" in t or "quý sau" in t for t in texts)
     ident = next(f for f in figures if "xác định" in f.text)
     assert ident.text.startswith("Tổ chức 01 Hội đồng tư vấn xác định nhiệm vụ: HĐ xác định 2024")
+    # the acceptance councils to hold next: valid dossiers not judged by the quarter's end
+    assert _only(figures, "plan_technology").text == (
+        "Tổ chức Hội đồng tư vấn nghiệm thu đối với 01 dự án thuộc Chương trình phát triển "
+        "tài sản trí tuệ đã có hồ sơ đánh giá, nghiệm thu hợp lệ (Dự án “Mắc ca Sơn La”)."
+    )
     plan = _only(figures, "plan")
     assert plan.text == (
         "Kiểm tra, nghiệm thu định kỳ 6 tháng đầu năm 2024 đối với 03 nhiệm vụ KH&CN đang "

@@ -134,6 +134,13 @@ def test_quarterly_report_q1_2024(demo, client):
     lines = docx_text(report_docx(report)).splitlines()
     for sentence in Q1_SENTENCES:
         assert f"- {sentence}" in lines, sentence
+    assert any(
+        line.startswith(
+            "- Tổ chức Hội đồng tư vấn nghiệm thu đối với 03 dự án xây dựng, quản lý và phát "
+            "triển nhãn hiệu sản phẩm chủ lực của tỉnh đã có hồ sơ đánh giá, nghiệm thu hợp lệ"
+        )
+        for line in lines
+    )
     assert "Kết quả hoạt động khoa học và công nghệ Quý I/2024" in lines
     assert "III. NHIỆM VỤ TRỌNG TÂM CÔNG TÁC QUÝ II NĂM 2024" in lines
     # every figure is traceable: its records open their cases
