@@ -493,14 +493,19 @@ def _signature(doc) -> None:
 
 
 def docx_text(data: bytes) -> str:
-    """The text of a .docx file, paragraphs and table cells (for the tests and checks)."""
+    """The text of a .docx file in reading order, a line per paragraph (table cells left
+    to right), for the tests and checks."""
     from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     doc = Document(io.BytesIO(data))
     lines = []
-    for table in doc.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                lines += [p.text for p in cell.paragraphs]
-    lines += [p.text for p in doc.paragraphs]
+    for block in doc.element.body.iterchildren():
+        if block.tag.endswith("}p"):
+            lines.append(Paragraph(block, doc).text)
+        elif block.tag.endswith("}tbl"):
+            for row in Table(block, doc).rows:
+                for cell in row.cells:
+                    lines += [p.text for p in cell.paragraphs]
     return "\n".join(lines)
