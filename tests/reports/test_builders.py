@@ -266,3 +266,33 @@ def PenaltyCase_get(case):  # noqa: N802 (reads like the model)
     from penalties.models import PenaltyCase
 
     return PenaltyCase.objects.get(pk=case.pk)
+
+
+# --- cost: the queries do not grow with the records --------------------------------------
+def _world(n: int, secretary, applicant) -> None:
+    d = Decision.objects.create(
+        kind=Decision.Kind.ORDERED_LIST, number=f"{n}/QĐ-UBND", signed_on=date(2024, 2, 6),
+        signer="UBND tỉnh", title="Phê duyệt danh mục",
+    )  # fmt: skip
+    for i in range(n):
+        task = _task(f"NV-{n}-{i}", f"Nhiệm vụ {n}-{i}", Programme.BRAND, ordering_decision=d)
+        Contract.objects.create(
+            task=task, number=f"HĐ-{n}-{i}", signed_on=date(2022, 3, 1),
+            effective_on=date(2022, 3, 1), starts_on=date(2022, 3, 1),
+            original_ends_on=date(2024, 12, 31), ends_on=date(2024, 12, 31), budget=1,
+        )  # fmt: skip
+        _council(f"{n}-{i}", "acceptance", f"HĐ {n}-{i}", date(2024, 3, 5), secretary, [task])
+        Inspection.objects.create(task=task, number=1, due_on=date(2024, 5, 10))
+        AcceptanceDossier.objects.create(
+            task=task, submitted_on=date(2024, 3, 1), self_evaluation="Đạt",
+            validity="valid", notice_on=date(2024, 3, 2),
+        )  # fmt: skip
+        _dossier(n * 100 + i, DossierKind.PERMIT_NEW, date(2024, 2, 1), applicant)
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_queries_do_not_grow_with_the_records(n, django_assert_max_num_queries):
+    _world(n, make_user("thuky", "council_secretary"), make_user("nguoinop", "applicant"))
+    with django_assert_max_num_queries(11):
+        figures = task_report_figures(**Q1) + radiation_figures(**Q1) + registration_figures(**Q1)
+    assert sum(len(f.records) for f in figures) >= 5 * n
