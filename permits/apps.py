@@ -28,6 +28,11 @@ class PermitsConfig(AppConfig):
         post_migrate.connect(_install_catalogue, sender=self, dispatch_uid="permits-catalogue")
         registry.demo_seeders.append(demo.seed_permits)
 
+        # the quarterly statistics of administrative procedures count its dossiers
+        from .statistics import RADIATION_STATISTICS
+
+        registry.statistics_sources.append(RADIATION_STATISTICS)
+
         # the flows of the two procedures, the one of the other one-stop kinds, and the
         # staff pages in the staff Site
         from . import flows, staff_app

@@ -25,3 +25,4 @@ class TaskRegistrationConfig(AppConfig):
             _install_catalogue, sender=self, dispatch_uid="task-registration-catalogue"
         )
         registry.demo_seeders.append(demo.seed_registrations)
+        registry.statistics_sources.append(kind.RESULT_REGISTRATION_STATISTICS)
