@@ -265,9 +265,15 @@ def _case_facts(source: registry.StatisticsSource, ct: ContentType, as_of: date)
             output_field=IntegerField(),
         )
     ).order_by("-governs", "-at", "-id")
-    first_extension = events.filter(
-        kind=ClockEvent.Kind.EXTEND, clock__deadline__kind=source.result_kind
-    ).order_by("at", "id")
+
+    def first_extension(kind: str):
+        return Subquery(
+            events.filter(kind=ClockEvent.Kind.EXTEND, clock__deadline__kind=kind)
+            .order_by("at", "id")
+            .values("due_before")[:1],
+            output_field=models.DateField(),
+        )
+
     final_states = [
         *source.resolved_states,
         *source.returned_states,
@@ -303,9 +309,9 @@ def _case_facts(source: registry.StatisticsSource, ct: ContentType, as_of: date)
             ),
             last_due=Subquery(governing.values("due_after")[:1], output_field=models.DateField()),
             last_kind=Subquery(governing.values("kind")[:1]),
-            ext_before=Subquery(
-                first_extension.values("due_before")[:1], output_field=models.DateField()
-            ),
+            governs=Subquery(governing.values("clock__deadline__kind")[:1]),
+            ext_result=first_extension(source.result_kind),
+            ext_intake=first_extension(source.intake_kind),
             apology=Exists(
                 AuditEntry.objects.filter(
                     **case, action__in=list(source.apology_actions), at__lte=cut
@@ -321,16 +327,30 @@ def _case_facts(source: registry.StatisticsSource, ct: ContentType, as_of: date)
             "end_on",
             "last_due",
             "last_kind",
-            "ext_before",
+            "governs",
+            "ext_result",
+            "ext_intake",
             "apology",
             "channel",
         )
     )
 
 
-def _in(values: Iterable[str]) -> tuple[str, list]:
+class _Sql:
+    """A fragment of SQL with its parameters, in order (`a & b` joins them)."""
+
+    def __init__(self, sql: str, *params) -> None:
+        self.sql, self.params = sql, list(params)
+
+    def __and__(self, other: _Sql | str) -> _Sql:
+        other = other if isinstance(other, _Sql) else _Sql(other)
+        return _Sql(self.sql + other.sql, *self.params, *other.params)
+
+
+def _isin(column: str, values: Iterable[str], *, negate: bool = False) -> _Sql:
     values = list(values) or ["-"]  # IN () is not SQL; a value no state has
-    return ", ".join(["%s"] * len(values)), values
+    marks = ", ".join(["%s"] * len(values))
+    return _Sql(f"{column} {'NOT IN' if negate else 'IN'} ({marks})", *values)
 
 
 def _counts(source: registry.StatisticsSource, quarter: Quarter, as_of: date) -> dict:
@@ -339,77 +359,55 @@ def _counts(source: registry.StatisticsSource, quarter: Quarter, as_of: date) ->
     inner, inner_params = _case_facts(source, ct, as_of).query.sql_with_params()
     ops = connection.ops
     start, end = ops.adapt_datefield_value(quarter.start), ops.adapt_datefield_value(as_of)
+    S = _Sql
 
-    def channel_in(name: str) -> tuple[str, list]:
-        return _in(v for v, c in source.channels.items() if c == name)
+    def channel(name: str) -> _Sql:
+        return _isin("c.channel", [v for v, c in source.channels.items() if c == name])
 
-    resolved, resolved_p = _in(source.resolved_states)
-    returned, returned_p = _in(source.returned_states)
-    withdrawn, withdrawn_p = _in(source.withdrawn_states)
-    online, online_p = channel_in("online")
-    counter, counter_p = channel_in("counter")
-    post, post_p = channel_in("post")
-    pause = ClockEvent.Kind.PAUSE
-    due = "COALESCE(c.ext_before, c.last_due)"
-    pending = "c.end_on IS NULL"
-    running_late = f"(c.last_kind <> %s AND {due} < %s)"
-    late_resolved = f"(c.end_state IN ({resolved}) AND c.end_on > {due})"
-    # (the SQL is built from fixed fragments; every value is a parameter)
-    sql = f"""
-        SELECT c.procedure_code,
-          SUM(CASE WHEN c.recv_on < %s THEN 1 ELSE 0 END),
-          SUM(CASE WHEN c.recv_on >= %s AND c.channel IN ({online}) THEN 1 ELSE 0 END),
-          SUM(CASE WHEN c.recv_on >= %s AND c.channel IN ({counter}) THEN 1 ELSE 0 END),
-          SUM(CASE WHEN c.recv_on >= %s AND c.channel IN ({post}) THEN 1 ELSE 0 END),
-          SUM(CASE WHEN c.end_state IN ({resolved}) AND c.end_on < {due} THEN 1 ELSE 0 END),
-          SUM(CASE WHEN c.end_state IN ({resolved}) AND c.end_on = {due} THEN 1 ELSE 0 END),
-          SUM(CASE WHEN {late_resolved} THEN 1 ELSE 0 END),
-          SUM(CASE WHEN {pending} AND NOT {running_late} THEN 1 ELSE 0 END),
-          SUM(CASE WHEN {pending} AND {running_late} THEN 1 ELSE 0 END),
-          SUM(CASE WHEN c.end_state IN ({returned}) THEN 1 ELSE 0 END),
-          SUM(CASE WHEN c.end_state IN ({withdrawn}) THEN 1 ELSE 0 END),
-          SUM(CASE WHEN c.apology AND ({late_resolved} OR ({pending} AND {running_late}))
-              THEN 1 ELSE 0 END),
-          SUM(CASE WHEN c.recv_on >= %s AND c.channel NOT IN ({online}, {counter}, {post})
-              THEN 1 ELSE 0 END)
-        FROM ({inner}) c
-        WHERE c.recv_on IS NOT NULL AND c.recv_on <= %s AND (c.end_on IS NULL OR c.end_on >= %s)
-        GROUP BY c.procedure_code
-    """  # noqa: S608
-    params = [
-        start,
-        start,
-        *online_p,
-        start,
-        *counter_p,
-        start,
-        *post_p,
-        *resolved_p,
-        *resolved_p,
-        *resolved_p,
-        pause,
-        end,
-        pause,
-        end,
-        *returned_p,
-        *withdrawn_p,
-        *resolved_p,
-        pause,
-        end,
-        start,
-        *online_p,
-        *counter_p,
-        *post_p,
-        *inner_params,
-        end,
-        start,
+    def count(condition: _Sql) -> _Sql:
+        return S(",\n SUM(CASE WHEN ") & condition & S(" THEN 1 ELSE 0 END)")
+
+    # the statutory due date of the governing clock (apology extensions left out)
+    due = (
+        S("(CASE WHEN c.governs = %s THEN COALESCE(c.ext_result, c.last_due)", source.result_kind)
+        & " ELSE COALESCE(c.ext_intake, c.last_due) END)"
+    )
+    new = S("c.recv_on >= %s", start)
+    resolved = _isin("c.end_state", source.resolved_states)
+    pending = S("c.end_on IS NULL")
+    overdue = S("(c.last_kind <> %s AND ", ClockEvent.Kind.PAUSE) & due & S(" < %s)", end)
+    late = S("(") & resolved & " AND c.end_on > " & due & ")"
+    mapped = [v for v in source.channels if source.channels[v] in ("online", "counter", "post")]
+    columns = [
+        S("c.recv_on < %s", start),
+        new & " AND " & channel("online"),
+        new & " AND " & channel("counter"),
+        new & " AND " & channel("post"),
+        resolved & " AND c.end_on < " & due,
+        resolved & " AND c.end_on = " & due,
+        late,
+        pending & " AND NOT " & overdue,
+        pending & " AND " & overdue,
+        _isin("c.end_state", source.returned_states),
+        _isin("c.end_state", source.withdrawn_states),
+        S("c.apology AND (") & late & " OR (" & pending & " AND " & overdue & "))",
+        # a channel the source did not map: counted at the counter, never lost
+        new & " AND (c.channel IS NULL OR " & _isin("c.channel", mapped, negate=True) & ")",
     ]
+    query = S("SELECT c.procedure_code")
+    for column in columns:
+        query = query & count(column)
+    query = (
+        query
+        & S(f" FROM ({inner}) c", *inner_params)
+        & S(" WHERE c.recv_on IS NOT NULL AND c.recv_on <= %s", end)
+        & S(" AND (c.end_on IS NULL OR c.end_on >= %s) GROUP BY c.procedure_code", start)
+    )
     out = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(query.sql, query.params)
         for code, *values in cursor.fetchall():
             figures = Figures(*(int(v or 0) for v in values[:12]))
-            # a channel the source did not map is counted at the counter, never lost
             figures.received_counter += int(values[12] or 0)
             out[code] = figures
     return out
@@ -458,3 +456,216 @@ def statistics_for_period(quarter: Quarter, *, as_of: date | None = None) -> Sta
 def table_dict(table: StatisticsTable) -> dict[str, Any]:
     """A JSON-friendly view of a table (the API, the report)."""
     return table.to_data() | {"snapshot": table.snapshot}
+
+
+# --- the workbook ------------------------------------------------------------------------
+
+# The integer columns display with "." between thousands whatever the reader's locale
+# (a literal dot: Excel's "," would follow the locale). Counts above 10^9 are not met.
+VN_INTEGER = r"[>=1000000]#\.###\.##0;[>=1000]#\.##0;0"
+RATE = "0%"
+
+# (number, the column's formula over the numbered columns, or None: a counted value)
+COLUMN_FORMULAS = {
+    1: (2, 3, 4, 5),
+    6: (7, 8, 9),
+    10: (11, 12),
+}
+FIRST_COLUMN = 3  # A: STT, B: the procedure; (1) is in C
+N_COLUMNS = 16
+
+
+def _letter(number: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(FIRST_COLUMN + number - 1)
+
+
+def _headers() -> list[tuple[str, int, int, int, int]]:
+    """(text, first row, first column, last row, last column) of the header cells, rows
+    counted from the header's first row (0) and columns from A (1)."""
+    c = FIRST_COLUMN - 1  # column of (n) is c + n
+    return [
+        (_("STT"), 0, 1, 2, 1),
+        (_("Lĩnh vực, thủ tục hành chính"), 0, 2, 2, 2),
+        (_("Số hồ sơ nhận giải quyết"), 0, c + 1, 0, c + 5),
+        (_("Kết quả giải quyết"), 0, c + 6, 0, c + 14),
+        (_("Số hồ sơ quá hạn có phiếu xin lỗi"), 0, c + 15, 2, c + 15),
+        (_("Tỷ lệ giải quyết đúng hạn"), 0, c + 16, 2, c + 16),
+        (_("Tổng số"), 1, c + 1, 2, c + 1),
+        (_("Kỳ trước chuyển qua"), 1, c + 2, 2, c + 2),
+        (_("Mới tiếp nhận trong kỳ"), 1, c + 3, 1, c + 5),
+        (_("Đã giải quyết"), 1, c + 6, 1, c + 9),
+        (_("Đang giải quyết"), 1, c + 10, 1, c + 12),
+        (_("Trả lại, từ chối"), 1, c + 13, 2, c + 13),
+        (_("Rút hồ sơ"), 1, c + 14, 2, c + 14),
+        (_("Trực tuyến"), 2, c + 3, 2, c + 3),
+        (_("Trực tiếp"), 2, c + 4, 2, c + 4),
+        (_("Bưu chính"), 2, c + 5, 2, c + 5),
+        (_("Tổng số"), 2, c + 6, 2, c + 6),
+        (_("Trước hạn"), 2, c + 7, 2, c + 7),
+        (_("Đúng hạn"), 2, c + 8, 2, c + 8),
+        (_("Quá hạn"), 2, c + 9, 2, c + 9),
+        (_("Tổng số"), 2, c + 10, 2, c + 10),
+        (_("Chưa đến hạn"), 2, c + 11, 2, c + 11),
+        (_("Quá hạn"), 2, c + 12, 2, c + 12),
+    ]
+
+
+def _roman(n: int) -> str:
+    numerals = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    out = ""
+    for value, letters in numerals:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def statistics_workbook(table: StatisticsTable, *, progress=None) -> bytes:
+    """The table as an .xlsx in the form's layout: title rows, merged three-level
+    headers, the numbered columns (1)…(16) with the sums as formulas, STT, the rows by
+    field (lĩnh vực) then procedure, a "Tổng số" row of SUM formulas, the Vietnamese
+    number format, column widths and a frozen header. `progress(percent)` is called as
+    rows are written (the export task reports it)."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = table.quarter.code
+    last_col = FIRST_COLUMN + N_COLUMNS - 1
+    bold = Font(bold=True)
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    titles = [
+        (_("SỞ KHOA HỌC VÀ CÔNG NGHỆ"), Font(bold=True)),
+        (_("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"), Font(bold=True, size=14)),
+        (
+            _("Kỳ báo cáo: %(label)s (từ ngày %(a)s đến ngày %(b)s)")
+            % {
+                "label": table.quarter.label,
+                "a": table.quarter.start.strftime("%d/%m/%Y"),
+                "b": table.quarter.end.strftime("%d/%m/%Y"),
+            },
+            Font(italic=True),
+        ),
+        (_stamp(table), Font(italic=True)),
+    ]
+    for i, (text, font) in enumerate(titles, start=1):
+        ws.cell(row=i, column=1, value=text).font = font
+        ws.cell(row=i, column=1).alignment = Alignment(horizontal="center")
+        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=last_col)
+    head = len(titles) + 2  # a blank row, then the headers
+    for text, r1, c1, r2, c2 in _headers():
+        cell = ws.cell(row=head + r1, column=c1, value=text)
+        if (r1, c1) != (r2, c2):
+            ws.merge_cells(start_row=head + r1, start_column=c1, end_row=head + r2, end_column=c2)
+    numbers_row = head + 3
+    ws.cell(row=numbers_row, column=1, value="A")
+    ws.cell(row=numbers_row, column=2, value="B")
+    for n in range(1, N_COLUMNS + 1):
+        ws.cell(row=numbers_row, column=FIRST_COLUMN + n - 1, value=f"({n})")
+    for row in ws.iter_rows(min_row=head, max_row=numbers_row, max_col=last_col):
+        for cell in row:
+            cell.font = bold
+            cell.alignment = center
+            cell.border = box
+
+    r = numbers_row + 1
+    first_data = r
+    groups = table.grouped("field")
+    written, count = 0, max(1, len(table.rows))
+    stt = 0
+    for gi, group in enumerate(groups, start=1):
+        ws.cell(row=r, column=1, value=_roman(gi)).font = bold
+        ws.cell(row=r, column=2, value=group.label).font = bold
+        for col in range(1, last_col + 1):
+            ws.cell(row=r, column=col).border = box
+        r += 1
+        for row in group.rows:
+            stt += 1
+            ws.cell(row=r, column=1, value=stt).alignment = Alignment(horizontal="center")
+            ws.cell(row=r, column=2, value=row.procedure_name).alignment = Alignment(
+                wrap_text=True, vertical="top"
+            )
+            _write_figures(ws, r, row.figures)
+            for col in range(1, last_col + 1):
+                ws.cell(row=r, column=col).border = box
+            r += 1
+            written += 1
+            if progress is not None:
+                progress(int(90 * written / count))
+    last_data = r - 1
+    ws.cell(row=r, column=2, value=_("Tổng số")).font = bold
+    for n in range(1, N_COLUMNS + 1):
+        letter = _letter(n)
+        cell = ws.cell(row=r, column=FIRST_COLUMN + n - 1)
+        if n == N_COLUMNS:
+            cell.value = _rate_formula(r)
+            cell.number_format = RATE
+        else:
+            cell.value = (
+                f"=SUM({letter}{first_data}:{letter}{last_data})" if last_data >= first_data else 0
+            )
+            cell.number_format = VN_INTEGER
+        cell.font = bold
+    for col in range(1, last_col + 1):
+        ws.cell(row=r, column=col).border = box
+
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = 48
+    for n in range(1, N_COLUMNS + 1):
+        ws.column_dimensions[_letter(n)].width = 12 if n in (N_COLUMNS - 1, N_COLUMNS) else 10
+    ws.row_dimensions[head].height = 30
+    ws.row_dimensions[head + 2].height = 45
+    ws.freeze_panes = ws.cell(row=first_data, column=FIRST_COLUMN)
+    ws.print_title_rows = f"{head}:{numbers_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToHeight = 0
+    out = BytesIO()
+    wb.save(out)
+    if progress is not None:
+        progress(100)
+    return out.getvalue()
+
+
+def _rate_formula(r: int) -> str:
+    resolved, early, on_time = _letter(6), _letter(7), _letter(8)
+    return f'=IF({resolved}{r}=0,"",({early}{r}+{on_time}{r})/{resolved}{r})'
+
+
+def _write_figures(ws, r: int, figures: Figures) -> None:
+    values = figures.columns()
+    for n in range(1, N_COLUMNS + 1):
+        cell = ws.cell(row=r, column=FIRST_COLUMN + n - 1)
+        if n in COLUMN_FORMULAS:
+            cell.value = "=" + "+".join(f"{_letter(k)}{r}" for k in COLUMN_FORMULAS[n])
+            cell.number_format = VN_INTEGER
+        elif n == N_COLUMNS:
+            cell.value = _rate_formula(r)
+            cell.number_format = RATE
+        else:
+            cell.value = values[n - 1]
+            cell.number_format = VN_INTEGER
+
+
+def _stamp(table: StatisticsTable) -> str:
+    """The line under the title: live figures or the approved snapshot."""
+    as_of = table.as_of.strftime("%d/%m/%Y")
+    snap = table.snapshot
+    if snap:
+        return _(
+            "Số liệu đã chốt lần %(v)s, phê duyệt bởi %(who)s lúc %(at)s; tính đến hết ngày %(d)s"
+        ) % {
+            "v": snap["version"],
+            "who": snap["approved_by"],
+            "at": snap["approved_at"],
+            "d": as_of,
+        }
+    return _("Số liệu trực tiếp (chưa chốt), tính đến hết ngày %(d)s") % {"d": as_of}
