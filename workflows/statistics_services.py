@@ -110,8 +110,8 @@ def statistics_view(
     scope = statistics_scope(user)
     snapshots = snapshots_of(quarter)
     table = None
-    if not live and snapshots:
-        chosen = snapshots[0]
+    if not live and (snapshots or version is not None):
+        chosen = snapshots[0] if snapshots else None
         if version is not None:
             chosen = next((s for s in snapshots if s.version == version), None)
             if chosen is None:
