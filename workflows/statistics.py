@@ -394,12 +394,15 @@ def _counts(source: registry.StatisticsSource, quarter: Quarter, as_of: date) ->
         # a channel the source did not map: counted at the counter, never lost
         new & " AND (c.channel IS NULL OR " & _isin("c.channel", mapped, negate=True) & ")",
     ]
+    # the derived table is computed once: without the fence the planner inlines it and
+    # runs each case's subqueries again for every column that reads them (10 × slower)
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
     query = S("SELECT c.procedure_code")
     for column in columns:
         query = query & count(column)
     query = (
         query
-        & S(f" FROM ({inner}) c", *inner_params)
+        & S(f" FROM ({inner}{fence}) c", *inner_params)
         & S(" WHERE c.recv_on IS NOT NULL AND c.recv_on <= %s", end)
         & S(" AND (c.end_on IS NULL OR c.end_on >= %s) GROUP BY c.procedure_code", start)
     )
