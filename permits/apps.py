@@ -32,6 +32,11 @@ class PermitsConfig(AppConfig):
 
         registry.report_figures.append(radiation_figures)
 
+        # the quarterly statistics of administrative procedures count its dossiers
+        from .statistics import RADIATION_STATISTICS
+
+        registry.statistics_sources.append(RADIATION_STATISTICS)
+
         # the flows of the two procedures, the one of the other one-stop kinds, and the
         # staff pages in the staff Site
         from . import flows, staff_app

@@ -12,6 +12,8 @@ from .models import (
     LegalClock,
     Procedure,
     ProcedureVersion,
+    StatisticsExport,
+    StatisticsSnapshot,
     TimeLimitRule,
     User,
 )
@@ -128,3 +130,19 @@ class LegalClockAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["state", "unit"]
     inlines = [ClockEventInline]
+
+
+@admin.register(StatisticsSnapshot)
+class StatisticsSnapshotAdmin(ReadOnlyAdmin):
+    """Approved statistics: frozen, shown only (approving is on the statistics page)."""
+
+    list_display = ("period", "version", "approved_by", "approved_at", "note")
+    list_filter = ("period",)
+    list_select_related = ("approved_by",)
+
+
+@admin.register(StatisticsExport)
+class StatisticsExportAdmin(ReadOnlyAdmin):
+    list_display = ("period", "status", "progress", "requested_by", "created_at", "finished_at")
+    list_filter = ("status",)
+    list_select_related = ("requested_by",)

@@ -13,3 +13,9 @@ class WorkflowsConfig(AppConfig):
         )
 
         viewflow_i18n.install()
+
+        # the quarterly statistics of administrative procedures, in the staff Site
+        from . import registry
+        from .statistics_views import StatisticsApp
+
+        registry.site_applications.append(StatisticsApp())

@@ -422,3 +422,90 @@ class ClockEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on:%d/%m/%Y}"
+
+
+class FrozenRowError(Exception):
+    """An approved snapshot was about to be changed."""
+
+
+class StatisticsSnapshot(models.Model):
+    """An approved quarter's statistics (chốt số liệu), frozen: never edited. Approving
+    again writes the next version and keeps the earlier ones. PostgreSQL refuses UPDATE
+    and DELETE on the table (migration 0007)."""
+
+    period = models.CharField(_("kỳ báo cáo"), max_length=7, db_index=True)
+    version = models.PositiveIntegerField(_("lần chốt"))
+    data = models.JSONField(_("số liệu"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phê duyệt"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("phê duyệt lúc"))
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("số liệu thống kê đã chốt")
+        verbose_name_plural = _("số liệu thống kê đã chốt")
+        ordering = ["-period", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "version"], name="uniq_snapshot_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} v{self.version}"
+
+    # a guard, not business logic: whatever the door, a snapshot is written once
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise FrozenRowError(_("Số liệu đã chốt không được sửa; hãy chốt lại thành lần mới."))
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenRowError(_("Số liệu đã chốt không được xóa."))
+
+
+class StatisticsExport(models.Model):
+    """An Excel export of a quarter's statistics run by a Celery task, with its
+    progress and, when done, the file (under MEDIA_ROOT)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("đang chờ")
+        RUNNING = "running", _("đang tạo")
+        DONE = "done", _("đã xong")
+        FAILED = "failed", _("lỗi")
+
+    period = models.CharField(_("kỳ báo cáo"), max_length=7)
+    snapshot = models.ForeignKey(
+        StatisticsSnapshot,
+        verbose_name=_("số liệu đã chốt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # the divisions the requester sees (a head of division: theirs); empty: all
+    divisions = models.JSONField(_("đơn vị"), default=list, blank=True)
+    status = models.CharField(
+        _("tình trạng"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    file = models.FileField(_("tệp"), upload_to="exports/statistics/", blank=True)
+    message = models.TextField(_("thông báo"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp xuất thống kê")
+        verbose_name_plural = _("tệp xuất thống kê")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.period} – {self.get_status_display()}"

@@ -7,3 +7,13 @@ def fire_due_timers() -> int:
     from viewflow.workflow.timers import fire_due_timers as fire
 
     return fire()
+
+
+@shared_task(name="workflows.statistics_export", acks_late=True)
+def statistics_export(job_id: int) -> str:
+    """Build the Excel file of a statistics export job (idempotent: a finished job is
+    left alone)."""
+    from .statistics_services import statistics_export_run
+
+    job = statistics_export_run(job_id)
+    return job.status if job is not None else "skipped"

@@ -28,3 +28,4 @@ class TaskRegistrationConfig(AppConfig):
         from .report import registration_figures
 
         registry.report_figures.append(registration_figures)
+        registry.statistics_sources.append(kind.RESULT_REGISTRATION_STATISTICS)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from tasks_lifecycle.models import Counter, Stage
 from workflows.errors import ActionForbidden, DomainError
 from workflows.onestop.kinds import Details, OneStopKind
+from workflows.registry import StatisticsSource
 from workflows.sql import next_in_sequence
 
 from .models import ResultRegistration
@@ -208,4 +209,22 @@ RESULT_REGISTRATION = OneStopKind(
         ),
         "facility_address": None,  # not asked
     },
+)
+
+
+# What the registration contributes to the quarterly statistics of administrative
+# procedures (`workflows.statistics`). Its dossiers are the one-stop desk's (the model
+# is named, not imported): received when the check starts, timed on the result's
+# 5 working days, issued / refused / not accepted like every one-stop dossier.
+RESULT_REGISTRATION_STATISTICS = StatisticsSource(
+    model="permits.dossier",
+    procedures={PROCEDURE_CODE: MANAGING_DIVISION},
+    intake_kind="check",
+    result_kind="result",
+    channel_field="channel",
+    channels={"online": "online", "counter": "counter", "post": "post"},
+    resolved_states=("issued",),
+    returned_states=("refused", "not_accepted"),
+    withdrawn_states=(),
+    apology_actions=("apology_issue",),
 )
