@@ -3,9 +3,14 @@ figure links to the records behind it, placeholders highlighted), the records of
 figure, and the downloads (.docx; the statistics .xlsx when `workflows.statistics` is
 installed).
 
-Who may see them: the director (and deputies), the heads of division, superusers.
-There is no office role (workflows.roles): the office prepares the report through a
-head of division or the director's account. Others get 403; a visitor the login page.
+Who may see them: the director (and deputies), the heads of division, the office (Văn
+phòng Sở: its staff, as the statistics count them: head, specialist, accountant or
+one-stop officer of the division `van-phong`; workflows.roles has no office role),
+superusers. Others get 403; a visitor the login page.
+
+The workbook follows the statistics' own rules when `workflows.statistics_services` is
+installed: the quarter's latest approved snapshot (chốt số liệu), else the live figures,
+restricted to the divisions the user may see.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -23,18 +29,26 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from viewflow.urls import Application
 
+from .errors import ActionForbidden
 from .periods import PeriodError, Quarter
 from .quarterly_report import quarterly_report, report_docx
-from .roles import Role, has_role
+from .roles import Role, has_role, user_division
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# the office's division (the same code as workflows.statistics_services.OFFICE_DIVISION)
+OFFICE_DIVISION = "van-phong"
+OFFICE_ROLES = (Role.HEAD_OF_DIVISION, Role.SPECIALIST, Role.ACCOUNTANT, Role.ONE_STOP_OFFICER)
+
+
 def may_see_report(user) -> bool:
-    return bool(
-        getattr(user, "is_superuser", False) or has_role(user, Role.DIRECTOR, Role.HEAD_OF_DIVISION)
-    )
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or has_role(user, Role.DIRECTOR, Role.HEAD_OF_DIVISION):
+        return True
+    return user_division(user) == OFFICE_DIVISION and has_role(user, *OFFICE_ROLES)
 
 
 def statistics_module():
@@ -47,6 +61,46 @@ def statistics_module():
     if not all(hasattr(statistics, n) for n in ("statistics_for_period", "statistics_workbook")):
         return None
     return statistics
+
+
+def statistics_table(quarter: Quarter, *, user=None, as_of=None):
+    """The quarter's statistics table for the workbook, and a note ("số liệu đã chốt, lần
+    2") or "". With `workflows.statistics_services`: the latest approved snapshot (unless
+    `as_of` asks for live figures as of a date), else the live figures as of the
+    quarter's end (today, for an open quarter); for a `user`, restricted to the divisions
+    they may see (ActionForbidden if none)."""
+    statistics = statistics_module()
+    if statistics is None:
+        return None, ""
+    try:
+        from . import statistics_services as svc  # type: ignore[attr-defined]
+    except ImportError:
+        svc = None
+    if svc is not None and user is not None and as_of is None:
+        table, _snapshots = svc.statistics_view(quarter, user=user)
+        return table, _snapshot_note(table)
+    if svc is not None and as_of is None:
+        snapshots = svc.snapshots_of(quarter)
+        if snapshots:
+            table = svc.snapshot_table(snapshots[0])
+            return table, _snapshot_note(table)
+    day = as_of or min(quarter.end, timezone.localdate())
+    try:
+        table = statistics.statistics_for_period(quarter, as_of=day)
+    except TypeError:  # a statistics_for_period(quarter) without the date
+        table = statistics.statistics_for_period(quarter)
+    if user is not None and svc is not None:
+        scope = svc.statistics_scope(user)
+        if scope is not None:
+            table = table.restricted(scope)
+    return table, ""
+
+
+def _snapshot_note(table) -> str:
+    snapshot = getattr(table, "snapshot", None) or {}
+    if not snapshot:
+        return ""
+    return _("số liệu đã chốt, lần %(v)s") % {"v": snapshot.get("version", "")}
 
 
 def default_quarter() -> Quarter:
@@ -175,7 +229,11 @@ class ReportXlsxView(ReportAccessMixin, View):
         statistics = statistics_module()
         if statistics is None:
             raise Http404(_("Bảng thống kê chưa được cài đặt."))
-        data = statistics.statistics_workbook(statistics.statistics_for_period(quarter))
+        try:
+            table, _note = statistics_table(quarter, user=request.user, as_of=self.as_of)
+        except ActionForbidden as exc:
+            raise PermissionDenied(str(exc)) from exc
+        data = statistics.statistics_workbook(table)
         response = HttpResponse(data, content_type=XLSX_TYPE)
         response["Content-Disposition"] = (
             f'attachment; filename="thong-ke-quy-{quarter.number}-{quarter.year}.xlsx"'

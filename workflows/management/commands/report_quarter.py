@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from workflows.periods import PeriodError, Quarter
 from workflows.quarterly_report import quarterly_report, report_docx
-from workflows.report_views import statistics_module
+from workflows.report_views import statistics_module, statistics_table
 
 
 def _target(value: str | None) -> Path | None:
@@ -102,12 +102,14 @@ class Command(BaseCommand):
                 failed = True
             else:
                 started = time.perf_counter()
-                data = statistics.statistics_workbook(statistics.statistics_for_period(quarter))
+                table, note = statistics_table(quarter, as_of=as_of)
+                data = statistics.statistics_workbook(table)
                 self._write(xlsx_path, data)
                 self.stdout.write(
-                    _("Đã ghi bảng thống kê %(q)s: %(p)s (%(kb)s KB, %(s).2f giây)")
+                    _("Đã ghi bảng thống kê %(q)s%(note)s: %(p)s (%(kb)s KB, %(s).2f giây)")
                     % {
                         "q": quarter.label,
+                        "note": f" ({note})" if note else "",
                         "p": xlsx_path,
                         "kb": round(len(data) / 1024),
                         "s": time.perf_counter() - started,
