@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     # the registration of task results: a one-stop procedure of the tasks domain
     "tasks_lifecycle.registration",
     "penalties",
+    "directives",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from viewflow.urls import Application, Site
 from viewflow.workflow.flow.viewset import WorkflowAppViewset
 
 import workflows.api_errors  # noqa: F401  (the schema extensions of the API's authentication)
+from directives import api as directives_api
 from notifications.api import NotificationViewSet
 from notifications.views import InboxView, MarkReadView
 from penalties import api as penalties_api
@@ -54,6 +55,7 @@ permits_api.register(router)
 councils_api.register(router)
 task_api.register(router)
 penalties_api.register(router)
+directives_api.register(router)
 
 urlpatterns = [
     path("", home, name="home"),  # the front door: login, inbox or "my dossiers"
@@ -72,6 +74,7 @@ urlpatterns = [
     path("", include("permits.urls")),
     path("", include("tasks_lifecycle.urls")),
     path("", include("penalties.urls")),
+    path("", include("directives.urls")),
     path("", include("workflows.report_views")),
     path("", _site().urls),
 ]
