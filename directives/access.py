@@ -124,6 +124,14 @@ def authorize(step: str, assignment, user, **kwargs) -> None:
     decide(step, assignment, user, **kwargs).raise_if_refused()
 
 
+def may_create_any(user) -> bool:
+    """Whether `user` may register an assignment for some division (the page's button)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    _profile, f = _facts(user)
+    return f["director"] or f["office"] or f["head"]
+
+
 def sees_register(user) -> bool:
     """The register and the API: the office, the director, and division staff."""
     if not getattr(user, "is_authenticated", False):

@@ -408,6 +408,7 @@ def _write(actor, file_name: str, parsed: list[dict], request_ip) -> ImportResul
                     received_on=p["received_on"],
                     due_on=p["due_on"],
                     original_due_on=p["due_on"],
+                    last_day=rules.effective_due(p["due_on"]),
                     lead_division=p["lead"],
                     officer_id=p["officer_id"],
                     status=status,
@@ -441,7 +442,7 @@ def _write(actor, file_name: str, parsed: list[dict], request_ip) -> ImportResul
                 owner_user_id=a.officer_id,
                 owner_group=None if a.officer_id else heads,
                 owner_division=a.lead_division,
-                due_date=rules.effective_due(a.due_on),
+                due_date=a.last_day,
             )
             if a.status == Status.COMPLETED:
                 row.state = Deadline.State.MISSED if a.result == Result.LATE else Deadline.State.MET

@@ -106,6 +106,9 @@ class Assignment(FSMModelMixin, models.Model):
     received_on = models.DateField(_("ngày nhận"), db_index=True)
     due_on = models.DateField(_("hạn hoàn thành"), db_index=True)
     original_due_on = models.DateField(_("hạn ban đầu"))
+    # the due date, or the next working day when it is a day off (rules.effective_due):
+    # what the warnings and the ledger count to
+    last_day = models.DateField(_("ngày cuối phải hoàn thành"))
     lead_division = models.ForeignKey(
         Division,
         verbose_name=_("phòng chủ trì"),
@@ -161,7 +164,9 @@ class Assignment(FSMModelMixin, models.Model):
         ordering = ["-received_on", "-id"]
         indexes = [
             models.Index(
-                fields=["due_on"], name="assignment_open_due", condition=Q(status__in=OPEN_STATUSES)
+                fields=["last_day"],
+                name="assignment_open_last_day",
+                condition=Q(status__in=OPEN_STATUSES),
             ),
         ]
 

@@ -198,6 +198,7 @@ def assignment_create(
             received_on=received_on,
             due_on=due_on,
             original_due_on=due_on,
+            last_day=rules.effective_due(due_on),
             lead_division=lead_division,
             officer=officer,
             status=Status.IN_PROGRESS if officer is not None else Status.RECEIVED,
@@ -345,7 +346,7 @@ def assignment_extend(
         old = locked.due_on
 
         def effects(case, _from, _to):
-            case_set(case, due_on=new_due_on)
+            case_set(case, due_on=new_due_on, last_day=rules.effective_due(new_due_on))
             Extension.objects.create(
                 assignment=case,
                 old_due_on=old,
