@@ -379,6 +379,7 @@ SPECTACULAR_SETTINGS = {
         "CouncilSubjectTaskTypeEnum": ["technology", "social", "project"],
         "InspectionOutcomeEnum": "tasks_lifecycle.models.Inspection.Outcome",
         "DeliveryOutcomeEnum": "penalties.models.DeliveryAttempt.Outcome",
+        "AssignmentStatusEnum": "directives.models.Status",
     },
 }
 

@@ -145,12 +145,13 @@ def _date(value) -> date | None:
     raise ValueError(text)
 
 
-def _choice(value, choices) -> str | None:
-    wanted = _norm(value)
+def _choice_map(choices) -> dict[str, str]:
+    """Normalised code and label → code (labels translated once per import)."""
+    out = {}
     for code, label in choices:
-        if wanted in (_norm(code), _norm(label)):
-            return code
-    return None
+        out[_norm(code)] = code
+        out[_norm(label)] = code
+    return out
 
 
 def assignments_import(
@@ -205,6 +206,10 @@ def assignments_import(
         if group:
             u["roles"].add(group)
 
+    source_map = _choice_map(Source.choices)
+    kind_map = _choice_map(SourceKind.choices)
+    outgoing_map = _choice_map(OutgoingKind.choices)
+    labels = {k: str(lbl) for k, lbl, _r in COLUMNS}
     problems: list[str] = []
     parsed: list[dict] = []
     for offset, line in enumerate(lines, start=2):
@@ -219,7 +224,7 @@ def assignments_import(
             return v if isinstance(v, date | datetime) else str(v).strip()
 
         def report(key, message, offset=offset, bad=bad):
-            label = next(str(lbl) for k, lbl, _r in COLUMNS if k == key) if key else ""
+            label = labels.get(key, "")
             if key and key in where:
                 bad.append(
                     _("Dòng %(n)s, cột %(l)s “%(c)s”: %(m)s")
@@ -243,10 +248,10 @@ def assignments_import(
                 values[key] = raw
             if required and values[key] in ("", None) and key not in DATE_FIELDS:
                 report(key, _("không được để trống."))
-        source = _choice(values["source"], Source.choices) if values["source"] else None
+        source = source_map.get(_norm(values["source"])) if values["source"] else None
         if values["source"] and source is None:
             report("source", _("ghi “UBND tỉnh” hoặc “Chủ tịch UBND tỉnh”."))
-        kind = _choice(values["source_kind"], SourceKind.choices) if values["source_kind"] else None
+        kind = kind_map.get(_norm(values["source_kind"])) if values["source_kind"] else None
         if values["source_kind"] and kind is None:
             report(
                 "source_kind",
@@ -293,7 +298,7 @@ def assignments_import(
         )
         out_kind = None
         if completed:
-            out_kind = _choice(values.get("outgoing_kind"), OutgoingKind.choices)
+            out_kind = outgoing_map.get(_norm(values.get("outgoing_kind")))
             if out_kind is None:
                 report(
                     "outgoing_kind",
