@@ -16,13 +16,13 @@ from . import access, rules
 from .models import Assignment, ProgressNote
 
 STATUS_TONE = {
-    "received": "waiting",
+    "received": "wait",
     "in_progress": "active",
     "completed": "done",
     "cancelled": "muted",
 }
 RESULT_TONE = {"early": "done", "on_time": "done", "late": "danger"}
-WARNING_TONE = {rules.OVERDUE: "danger", rules.DUE_TODAY: "warning", rules.DUE_SOON: "warning"}
+WARNING_TONE = {rules.OVERDUE: "danger", rules.DUE_TODAY: "wait", rules.DUE_SOON: "wait"}
 
 
 def register(user) -> QuerySet[Assignment]:
@@ -33,6 +33,24 @@ def register(user) -> QuerySet[Assignment]:
         ),
         user,
     ).order_by("-received_on", "-id")
+
+
+def counters(user, today: date | None = None) -> dict:
+    """Open, overdue, due today and due soon among what `user` sees: one query."""
+    from django.db.models import Count, Q
+
+    from .models import OPEN_STATUSES
+
+    today = today or timezone.localdate()
+    open_ = Q(status__in=OPEN_STATUSES)
+    return access.visible(Assignment.objects.order_by(), user).aggregate(
+        open=Count("pk", filter=open_),
+        overdue=Count("pk", filter=open_ & Q(last_day__lt=today)),
+        due_today=Count("pk", filter=open_ & Q(last_day=today)),
+        due_soon=Count(
+            "pk", filter=open_ & Q(last_day__gt=today, last_day__lte=rules.soon_until(today))
+        ),
+    )
 
 
 def warning_of(assignment: Assignment, today: date | None = None) -> str:

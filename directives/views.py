@@ -64,6 +64,7 @@ class RegisterView(StaffMixin, TemplateView):
             filters=filters,
             page_obj=page,
             rows=selectors.decorate(list(page.object_list), today),
+            counters=selectors.counters(user, today),
             querystring=_querystring(self.request),
             today=today,
             may_create=access.may_create_any(user),

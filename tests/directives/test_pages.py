@@ -213,3 +213,47 @@ def test_register_queries_constant(client, people, divisions, django_assert_max_
 def test_menu_shows_the_application(client, people, divisions):
     body = _login(client, people["office"]).get("/workflow/inbox/").content.decode()
     assert "Nhiệm vụ UBND tỉnh giao" in body
+
+
+def test_pages_read_vietnamese_and_use_the_shared_tables(client, people, divisions):
+    from tests.workflows.test_vietnamese import page_problems
+
+    a = register(people, divisions)
+    c = _login(client, people["director"])
+    for path in (REGISTER, f"{REGISTER}{a.pk}/", f"{REGISTER}moi/"):
+        response = c.get(path)
+        assert response.status_code == 200
+        assert page_problems(response.content.decode()) == [], path
+
+
+def test_assignment_page_queries_do_not_grow_with_notes(
+    client, people, divisions, django_assert_max_num_queries
+):
+    a = register(people, divisions)
+    c = _login(client, people["head"])
+    c.get(f"{REGISTER}{a.pk}/")
+    from directives.models import ProgressNote
+
+    ProgressNote.objects.bulk_create(
+        ProgressNote(assignment=a, author=people["officer"], text=f"Ghi nhận {i}")
+        for i in range(50)
+    )
+    with django_assert_max_num_queries(25):
+        assert c.get(f"{REGISTER}{a.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status": "bogus"},
+        {"quarter": "2024-Q9"},
+        {"division": "999999"},
+        {"page": "abc"},
+        {"officer": "x"},
+        {"warning": "late"},
+        {"q": "x" * 300},
+    ],
+)
+def test_bad_filters_never_500(client, people, divisions, query):
+    register(people, divisions)
+    assert _login(client, people["office"]).get(REGISTER, query).status_code == 200
