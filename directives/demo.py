@@ -489,7 +489,6 @@ def _current(s: dict, today: date) -> Timeline:
         content="Báo cáo tình hình ứng dụng tiến bộ kỹ thuật trong sản xuất nông nghiệp "
         "phục vụ phiên họp thường kỳ của UBND tỉnh",
         source=Source.CHAIRMAN,
-        kind=SourceKind.NOTICE,
     )
     create(
         "overdue",
