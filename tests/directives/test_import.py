@@ -165,5 +165,9 @@ def test_import_query_count_does_not_grow_with_lines(
         dict(GOOD[2], source_number=f"{i}/UBND-KGVX", content=f"Nhiệm vụ số {i}")
         for i in range(200)
     ]
-    with django_assert_max_num_queries(20):
+    from django.db import connection
+
+    # SQLite splits a bulk insert into batches of its 999 parameters; PostgreSQL does not
+    limit = 20 if connection.vendor == "postgresql" else 40
+    with django_assert_max_num_queries(limit):
         assert _run(people, rows).created == 200
