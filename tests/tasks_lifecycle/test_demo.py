@@ -158,9 +158,15 @@ def test_quarterly_report_q1_2024(demo, client):
     assert records.count('class="motcua-record-link"') == 11
 
 
-@pytest.mark.skip(reason="TODO on merge: the directives app registers the 246 figure")
 def test_quarterly_report_q1_2024_directives(demo):
-    """Once `directives` is merged: "… tham mưu thực hiện 246 nhiệm vụ UBND tỉnh, chủ
-    tịch UBND tỉnh giao …" in II. ĐÁNH GIÁ CHUNG (section "directives")."""
+    """"… tham mưu thực hiện 246 nhiệm vụ UBND tỉnh, chủ tịch UBND tỉnh giao …" in
+    II. ĐÁNH GIÁ CHUNG (section "directives"), counted from the demo's assignments, in the
+    preview and in the Word file."""
     report = quarterly_report(Quarter.parse("2024-Q1"))
-    assert any("246 nhiệm vụ UBND tỉnh" in item.text for item in report.assessment)
+    (figure,) = [item for item in report.assessment if "246 nhiệm vụ UBND tỉnh" in item.text]
+    assert figure.records == 246
+    assert (
+        "Trong kỳ báo cáo Sở Khoa học và Công nghệ tham mưu thực hiện 246 nhiệm vụ UBND tỉnh, "
+        "chủ tịch UBND tỉnh giao"
+    ) in figure.text
+    assert "246 nhiệm vụ UBND tỉnh, chủ tịch UBND tỉnh giao" in docx_text(report_docx(report))
