@@ -21,5 +21,9 @@ class PenaltiesConfig(AppConfig):
         # the catalogue entry is data every installation needs, not only the demo
         post_migrate.connect(_install_catalogue, sender=self, dispatch_uid="penalties-catalogue")
         registry.demo_seeders.append(demo.seed_penalties)
+        # the managers' views: what the rows of this app's ledger are and where they lead
+        from .ledger_source import sources
+
+        registry.ledger_sources.extend(sources())
         registry.flow_viewsets.append(flows.PenaltyFlowViewset(flows.PenaltyFlow))
         registry.site_applications.append(staff_app.PenaltiesStaffApp())

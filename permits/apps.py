@@ -27,6 +27,10 @@ class PermitsConfig(AppConfig):
         # the catalogue entries are data every installation needs, not only the demo
         post_migrate.connect(_install_catalogue, sender=self, dispatch_uid="permits-catalogue")
         registry.demo_seeders.append(demo.seed_permits)
+        # the managers' views: what the rows of this app's ledger are and where they lead
+        from .ledger_source import sources
+
+        registry.ledger_sources.extend(sources())
 
         # the flows of the two procedures, the one of the other one-stop kinds, and the
         # staff pages in the staff Site

@@ -25,6 +25,10 @@ class TasksLifecycleConfig(AppConfig):
         from . import flows, staff_app, task_demo, task_flows
 
         registry.demo_seeders.append(task_demo.seed_tasks_and_councils)
+        # the managers' views: what the rows of this app's ledger are and where they lead
+        from .ledger_source import sources
+
+        registry.ledger_sources.extend(sources())
         registry.site_applications.append(staff_app.CouncilsStaffApp())
         registry.site_applications.append(staff_app.TasksStaffApp())
         for flow_class in flows.FLOWS:

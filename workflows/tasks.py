@@ -7,3 +7,13 @@ def fire_due_timers() -> int:
     from viewflow.workflow.timers import fire_due_timers as fire
 
     return fire()
+
+
+@shared_task(name="workflows.refresh_ledger_tally", acks_late=True)
+def refresh_ledger_tally() -> int:
+    """Beat, every minute: count the ledger again for the managers' pages (the page
+    also refreshes on demand when the counts are older than a minute)."""
+    from .manager import tally_refresh
+
+    stamp = tally_refresh(wait=False)
+    return 0 if stamp is None else 1

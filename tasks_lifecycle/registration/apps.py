@@ -25,3 +25,7 @@ class TaskRegistrationConfig(AppConfig):
             _install_catalogue, sender=self, dispatch_uid="task-registration-catalogue"
         )
         registry.demo_seeders.append(demo.seed_registrations)
+        # the managers' views: what the rows of this app's ledger are and where they lead
+        from .ledger_source import sources
+
+        registry.ledger_sources.extend(sources())
