@@ -404,6 +404,11 @@ def tally_current(*, now: datetime | None = None) -> LedgerTallyStamp:
 
 
 # --- the counts --------------------------------------------------------------------------
+def tally_sums(qs: QuerySet, *fields: str) -> list[dict]:
+    """Overdue, due-soon and total counts of a tally queryset per `fields`, one query."""
+    return _sums(qs, *fields)
+
+
 def _sums(qs: QuerySet, *fields: str) -> list[dict]:
     return list(
         qs.values(*fields)
