@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import connection, transaction
@@ -28,9 +30,11 @@ from . import registry
 from .calendar import add_working_days
 from .models import (
     Deadline,
+    Division,
     LedgerQuarterTally,
     LedgerTally,
     LedgerTallyStamp,
+    Procedure,
 )
 from .periods import Quarter
 from .roles import Role, has_role, is_staff_member, user_division
@@ -451,25 +455,96 @@ def owner_label(*, username=None, last_name="", first_name="", group_name=None) 
     return str(_("(chưa giao)"))
 
 
+_OFFICER_FIELDS = (
+    "user_id",
+    "user__username",
+    "user__last_name",
+    "user__first_name",
+    "group_id",
+    "group__name",
+)
+# GROUPING SETS of the tally: (the set's key in the result, its columns)
+_SETS = [
+    ("buckets", ["t.bucket"]),
+    ("division", ["t.division_id", "d.name"]),
+    ("officer", ["t.user_id", "u.username", "u.last_name", "u.first_name", "t.group_id", "g.name"]),
+    ("procedure", ["t.procedure_code", "p.name_vi"]),
+    ("step", ["t.content_type_id", "t.kind", "t.procedure_code"]),
+]
+_SET_KEYS = {
+    "buckets": ["bucket"],
+    "division": ["division_id", "division__name"],
+    "officer": list(_OFFICER_FIELDS),
+    "procedure": ["procedure_code", "procedure__name"],
+    "step": ["content_type_id", "kind", "procedure_code"],
+}
+
+
+def _grouping_sets(base: QuerySet) -> tuple[list[dict], ...]:
+    """The five groupings of the page in one query (PostgreSQL's GROUPING SETS over
+    the tally rows of the scope and filters, with the names joined)."""
+    inner, params = base.values(
+        "division_id",
+        "user_id",
+        "group_id",
+        "procedure_code",
+        "content_type_id",
+        "kind",
+        "bucket",
+        "n",
+    ).query.sql_with_params()
+    qn = connection.ops.quote_name
+    columns = list(dict.fromkeys(c for _k, cols in _SETS for c in cols))
+    sets = ", ".join("(" + ", ".join(cols) + ")" for _k, cols in _SETS)
+    late = ", ".join(f"'{b}'" for b in LATE_BUCKETS)
+    grouping = ", ".join(f"GROUPING({', '.join(cols)})" for _k, cols in _SETS)
+    statement = f"""
+        SELECT {", ".join(columns)},
+               ARRAY[{grouping}] AS sets,
+               COALESCE(SUM(t.n) FILTER (WHERE t.bucket IN ({late})), 0) AS overdue,
+               COALESCE(SUM(t.n) FILTER (WHERE t.bucket = '{SOON}'), 0) AS due_soon,
+               COALESCE(SUM(t.n), 0) AS total
+        FROM ({inner}) t
+        LEFT JOIN {qn(Division._meta.db_table)} d ON d.id = t.division_id
+        LEFT JOIN {qn(get_user_model()._meta.db_table)} u ON u.id = t.user_id
+        LEFT JOIN {qn(Group._meta.db_table)} g ON g.id = t.group_id
+        LEFT JOIN {qn(Procedure._meta.db_table)} p ON p.code = t.procedure_code
+        GROUP BY GROUPING SETS ({sets})
+    """  # noqa: S608 (table names and constants; values are parameters)
+    out: dict[str, list[dict]] = {k: [] for k, _c in _SETS}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        for record in cursor.fetchall():
+            values = dict(zip(columns, record[: len(columns)], strict=True))
+            flags, overdue, due_soon, total = record[len(columns) :]
+            for (key, cols), flag in zip(_SETS, flags, strict=True):
+                if flag == 0:  # the row of this grouping set
+                    row = dict(zip(_SET_KEYS[key], (values[c] for c in cols), strict=True))
+                    row.update(overdue=overdue, due_soon=due_soon, total=total)
+                    out[key].append(row)
+    for key in ("division", "officer", "procedure", "step"):
+        out[key].sort(key=lambda r: (-r["overdue"], -r["due_soon"], str(r[_SET_KEYS[key][0]])))
+    return out["buckets"], out["division"], out["officer"], out["procedure"], out["step"]
+
+
 def counts(scope: Scope, f: Filters) -> dict:
     """Every count of the page from the tally: totals per bucket, and overdue / due
-    soon per division, officer, procedure and step. Five queries, whatever the rows."""
-    from .models import Procedure
-
+    soon per division, officer, procedure and step. One query on PostgreSQL (five
+    elsewhere), whatever the number of rows."""
     base = _narrow(LedgerTally.objects.all(), scope, f, ledger=False)
     buckets = dict.fromkeys(BUCKETS, 0)
-    for row in base.values("bucket").annotate(n=Sum("n")).order_by():
-        buckets[row["bucket"]] = row["n"]
-    by_division = _sums(base, "division_id", "division__name")
-    by_officer = _sums(
-        base,
-        "user_id",
-        "user__username",
-        "user__last_name",
-        "user__first_name",
-        "group_id",
-        "group__name",
-    )
+    names = None
+    if connection.vendor == "postgresql":
+        bucket_rows, by_division, by_officer, by_procedure, by_step = _grouping_sets(base)
+        names = {r["procedure_code"]: r["procedure__name"] for r in by_procedure}
+    else:  # five small GROUP BYs where GROUPING SETS is not available
+        bucket_rows = base.values("bucket").annotate(total=Sum("n")).order_by()
+        by_division = _sums(base, "division_id", "division__name")
+        by_officer = _sums(base, *_OFFICER_FIELDS)
+        by_procedure = _sums(base, "procedure_code")
+        by_step = _sums(base, "content_type_id", "kind", "procedure_code")
+    for row in bucket_rows:
+        buckets[row["bucket"]] = row["total"]
     for row in by_officer:
         row["label"] = owner_label(
             username=row["user__username"],
@@ -485,15 +560,14 @@ def counts(scope: Scope, f: Filters) -> dict:
             row["officer"] = "none"
     # the unassigned rows of one role whichever their group in the tally: merge by officer
     by_officer = _merge(by_officer, "officer")
-    by_procedure = _sums(base, "procedure_code")
-    names = dict(
-        Procedure.objects.filter(code__in=[r["procedure_code"] for r in by_procedure]).values_list(
-            "code", "name_vi"
+    if names is None:
+        names = dict(
+            Procedure.objects.filter(
+                code__in=[r["procedure_code"] for r in by_procedure]
+            ).values_list("code", "name_vi")
         )
-    )
     for row in by_procedure:
         row["label"] = names.get(row["procedure_code"], row["procedure_code"])
-    by_step = _sums(base, "content_type_id", "kind", "procedure_code")
     for row in by_step:
         row["label"] = step_label(row["content_type_id"], row["kind"], row["procedure_code"])
         row["step"] = step_param(row["content_type_id"], row["kind"])

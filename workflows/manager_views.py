@@ -4,6 +4,8 @@ counts; the view turns them into links, charts and a page of rows."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import QueryDict
@@ -57,30 +59,39 @@ class ManagerPageView(LoginRequiredMixin, TemplateView):
         tally = manager.counts(scope, f)
         quarters = manager.on_time_by_quarter(scope, f, today)
 
-        def link(**changes) -> str:
-            changes.setdefault("q", None)
-            changes.setdefault("quarter", None)
-            changes.setdefault("state", "")
-            return _qs(f.params(**changes)) + "#list"
+        base = f.params(q=None, quarter=None, state="")
 
+        def link(**changes) -> str:
+            params = dict(base)
+            if any(k in changes for k in ("quarter", "q")):
+                params = f.params(**{"q": None, "quarter": None, "state": "", **changes})
+            else:
+                for k, v in changes.items():
+                    if v in (None, ""):
+                        params.pop(k, None)
+                    else:
+                        params[k] = str(v)
+            return "?" + urlencode(params) + "#list"
+
+        tally["by_officer_shown"] = tally["by_officer"][:20]
         for rows, key in (
             (tally["by_division"], "division"),
-            (tally["by_officer"], "officer"),
+            (tally["by_officer_shown"], "officer"),
             (tally["by_procedure"], "procedure"),
             (tally["by_step"], "step"),
         ):
             for row in rows:
-                value = {
-                    "division": row.get("division_id"),
-                    "officer": row.get("officer"),
-                    "procedure": row.get("procedure_code"),
-                    "step": row.get("step"),
-                }[key]
-                row["overdue_url"] = link(**_dimension(key, value), window="overdue", age="")
-                row["soon_url"] = link(**_dimension(key, value), window="soon", age="")
-                row["name"] = (
-                    row.get("label") or row.get("division__name") or _t("(chưa giao đơn vị)")
-                )
+                value = row.get(_KEYS[key])
+                dim = {key: value}
+                if key == "officer":  # a person, a role's unassigned rows, or nobody
+                    dim = {"officer": value}
+                row["overdue_url"] = link(**dim, window="overdue", age=None)
+                row["soon_url"] = link(**dim, window="soon", age=None)
+        for row in tally["by_division"]:
+            row["name"] = row["division__name"] or _t("(chưa giao đơn vị)")
+        for rows in (tally["by_officer"], tally["by_procedure"], tally["by_step"]):
+            for row in rows:
+                row["name"] = row["label"]
         if f.window == "closed":
             rows_qs = manager.closed_rows(scope, f)
         else:
@@ -163,7 +174,7 @@ class ManagerPageView(LoginRequiredMixin, TemplateView):
             stamp=stamp,
             tally=tally,
             quarters=quarters,
-            by_officer=tally["by_officer"][:20],
+            by_officer=tally["by_officer_shown"],
             officers_more=max(0, len(tally["by_officer"]) - 20),
             division_chart=division_chart,
             age_chart=age_chart,
@@ -196,10 +207,12 @@ class ManagerPageView(LoginRequiredMixin, TemplateView):
         return user.get_full_name() or user.username
 
 
-def _dimension(key: str, value) -> dict:
-    if key == "officer":
-        return {"officer": value, "role": None, "unassigned": False}
-    return {key: value or None}
+_KEYS = {
+    "division": "division_id",
+    "officer": "officer",
+    "procedure": "procedure_code",
+    "step": "step",
+}
 
 
 class OwnPageView(ManagerPageView):
