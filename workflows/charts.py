@@ -23,8 +23,8 @@ class Bar:
 def hbars(
     items: list[tuple[str, int, str, str]],
     *,
-    width: int = 560,
-    label_width: int = 190,
+    width: int = 440,
+    label_width: int = 150,
     bar_height: int = 22,
     gap: int = 10,
 ) -> dict:
@@ -60,7 +60,7 @@ def hbars(
 def columns(
     items: list[tuple[str, float | None, str, str, str]],
     *,
-    width: int = 560,
+    width: int = 440,
     height: int = 200,
     top_pad: int = 24,
     bottom_pad: int = 40,

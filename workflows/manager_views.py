@@ -143,7 +143,7 @@ class ManagerPageView(LoginRequiredMixin, TemplateView):
                 )
                 for b, label in manager.AGE_LABELS.items()
             ],
-            label_width=110,
+            label_width=100,
         )
         rate_chart = charts.columns(
             [

@@ -340,7 +340,10 @@ class Deadline(CaseLinkMixin):
         verbose_name_plural = _("sổ theo dõi thời hạn")
         ordering = ["due_date", "id"]
         indexes = [
-            models.Index(fields=["due_date"], name="deadline_open_due", condition=Q(state="open")),
+            # (date, id): the managers' list in due order stops after LIMIT rows
+            models.Index(
+                fields=["due_date", "id"], name="deadline_open_due", condition=Q(state="open")
+            ),
             # (date, id) matches the sweep's ORDER BY, so a batch stops after LIMIT rows.
             models.Index(
                 fields=["next_action_on", "id"],
@@ -505,6 +508,8 @@ class LedgerQuarterTally(models.Model):
     quarter = models.DateField()  # the quarter's first day
     met = models.PositiveIntegerField()
     missed = models.PositiveIntegerField()
+    # rows closed on the stamp's day, recounted at every refresh; the others are final
+    today = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("số liệu tổng hợp đúng hạn theo quý")
