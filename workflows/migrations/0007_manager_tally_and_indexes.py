@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
-from django.db import migrations, models
+from django.db import DatabaseError, migrations, models, transaction
 
 
 class Migration(migrations.Migration):
@@ -128,14 +128,31 @@ CODE_INDEX = (
 )
 
 
+# The search in the titles (`icontains`, i.e. UPPER(title) LIKE '%x%'): a trigram index
+# (pg_trgm, a trusted extension the database owner may create). Where the extension
+# cannot be created the search still works, by a scan of the open rows.
+TITLE_INDEX = (
+    "CREATE INDEX IF NOT EXISTS deadline_open_title_trgm ON workflows_deadline "
+    "USING gin (UPPER(title) gin_trgm_ops) WHERE state = 'open'"
+)
+
+
 def _code_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CODE_INDEX)
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(CODE_INDEX)
+    try:
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            schema_editor.execute(TITLE_INDEX)
+    except DatabaseError:
+        pass
 
 
 def _drop_code_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS deadline_open_code")
+        schema_editor.execute("DROP INDEX IF EXISTS deadline_open_title_trgm")
 
 
 Migration.operations.append(migrations.RunPython(_code_index, _drop_code_index))
