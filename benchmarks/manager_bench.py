@@ -204,17 +204,28 @@ def load(n: int, divisions, officers) -> None:
     print(f"loaded {n:,} ledger rows in {time.perf_counter() - t0:.1f} s")
 
 
-def timed(fn, repeats: int) -> tuple[int, float, float]:
+def timed(fn, repeats: int) -> tuple[int, float, float, float, float]:
+    """Query count, server time (median, 95th percentile), and the medians of the
+    process's CPU time and of the SQL time (the machine is shared: wall time also
+    counts waiting for a core)."""
     fn()  # warm-up
-    times, queries = [], 0
+    times, cpu, db, queries = [], [], [], 0
     for _ in range(repeats):
         with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             fn()
             times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
         queries = len(ctx.captured_queries)
+        db.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
     times.sort()
-    return queries, statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)]
+    return (
+        queries,
+        statistics.median(times),
+        times[max(int(len(times) * 0.95) - 1, 0)],
+        statistics.median(cpu),
+        statistics.median(db),
+    )
 
 
 def page(client, url):
@@ -226,8 +237,11 @@ def page(client, url):
 
 
 def report(label: str, figures) -> None:
-    q, med, p95 = figures
-    print(f"  {label:<58} {q:>3} queries  median {med:7.1f} ms  p95 {p95:7.1f} ms")
+    q, med, p95, cpu, db = figures
+    print(
+        f"  {label:<58} {q:>3} queries  median {med:7.1f} ms  p95 {p95:7.1f} ms"
+        f"  (CPU {cpu:6.1f} ms, SQL {db:6.1f} ms)"
+    )
 
 
 # main's queries of the radiation manager page, replayed (the count by step looked up

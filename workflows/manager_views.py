@@ -175,6 +175,14 @@ class ManagerPageView(LoginRequiredMixin, TemplateView):
             tally=tally,
             quarters=quarters,
             by_officer=tally["by_officer_shown"],
+            # the select lists the officers of the table (the most overdue first) and
+            # the one chosen; any other is one click away in the table's links
+            officer_options=tally["by_officer_shown"]
+            + [
+                r
+                for r in tally["by_officer"][20:]
+                if r["officer"] == self.request.GET.get("officer")
+            ],
             officers_more=max(0, len(tally["by_officer"]) - 20),
             division_chart=division_chart,
             age_chart=age_chart,
