@@ -148,8 +148,9 @@ def load(n: int, divisions, officers) -> None:
     first_dossier = Dossier.objects.filter(code="BENCH-BX-00000").values_list("pk", flat=True)[0]
     cts = [ContentType.objects.get_for_model(m).pk for m, _p, _k in PROCEDURES]
     codes = [p for _m, p, _k in PROCEDURES]
-    # each division handles two procedures: officer i → division i % 10 → procedure
-    # (d % 8) or ((d + 3) % 8), and a kind of that procedure
+    # each division handles two procedures: officer o → division o % 10 → procedure
+    # (d % 8) or ((d + 3) % 8), and a kind of that procedure; a missed row was due
+    # before its closing day, a met one on or after it; older quarters miss more
     kinds = [k for _m, _p, ks in PROCEDURES for k in (ks + ks)[:4]]  # 4 per procedure
     user_ids = [u.pk for u in officers]
     division_ids = [u.division_id for u in officers]
@@ -168,9 +169,12 @@ def load(n: int, divisions, officers) -> None:
                    ELSE 'BENCH-' || g.i END,
               'Việc số ' || g.i,
               CASE WHEN g.open THEN %(today)s::date + ((g.i * 7919) %% 121 - 60)::int
-                   ELSE %(today)s::date - ((g.i * 104729) %% 540)::int - ((g.i %% 7) - 5)::int END,
+                   WHEN (g.i %% 100) < 6 + ((g.i * 104729) %% 540) / 25
+                   THEN %(today)s::date - ((g.i * 104729) %% 540)::int - 1 - (g.i %% 9)::int
+                   ELSE %(today)s::date - ((g.i * 104729) %% 540)::int + (g.i %% 5)::int END,
               CASE WHEN g.open THEN 'open'
-                   WHEN (g.i %% 7) > 5 THEN 'missed' ELSE 'met' END,
+                   WHEN (g.i %% 100) < 6 + ((g.i * 104729) %% 540) / 25 THEN 'missed'
+                   ELSE 'met' END,
               false, 0, NULL, now(),
               CASE WHEN g.open THEN NULL ELSE %(today)s::date - ((g.i * 104729) %% 540)::int END,
               (%(cts)s::int[])[1 + g.p],
@@ -179,9 +183,8 @@ def load(n: int, divisions, officers) -> None:
               (%(divisions)s::bigint[])[1 + g.o],
               NULL, ''
             FROM (
-              SELECT s.i, s.i %% %(every)s = 0 AS open, s.i %% 200 AS o,
-                     CASE WHEN (s.i / 200) %% 2 = 0 THEN (s.i %% 200 %% 10) %% 8
-                          ELSE ((s.i %% 200 %% 10) + 3) %% 8 END AS p
+              SELECT s.i, s.i %% %(every)s = 0 AS open, (s.i / %(every)s) %% 200 AS o,
+                     ((((s.i / %(every)s) %% 200) %% 10) + 3 * ((s.i / 1000) %% 2)) %% 8 AS p
               FROM generate_series(1::bigint, %(n)s::bigint) AS s(i)
             ) g
             """,
