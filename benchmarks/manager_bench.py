@@ -169,11 +169,11 @@ def load(n: int, divisions, officers) -> None:
                    ELSE 'BENCH-' || g.i END,
               'Việc số ' || g.i,
               CASE WHEN g.open THEN %(today)s::date + ((g.i * 7919) %% 121 - 60)::int
-                   WHEN (g.i %% 100) < 6 + ((g.i * 104729) %% 540) / 25
+                   WHEN ((g.i * 37) %% 100) < 6 + ((g.i * 104729) %% 540) / 25
                    THEN %(today)s::date - ((g.i * 104729) %% 540)::int - 1 - (g.i %% 9)::int
                    ELSE %(today)s::date - ((g.i * 104729) %% 540)::int + (g.i %% 5)::int END,
               CASE WHEN g.open THEN 'open'
-                   WHEN (g.i %% 100) < 6 + ((g.i * 104729) %% 540) / 25 THEN 'missed'
+                   WHEN ((g.i * 37) %% 100) < 6 + ((g.i * 104729) %% 540) / 25 THEN 'missed'
                    ELSE 'met' END,
               false, 0, NULL, now(),
               CASE WHEN g.open THEN NULL ELSE %(today)s::date - ((g.i * 104729) %% 540)::int END,

@@ -68,7 +68,8 @@ def columns(
     """Vertical columns of a percentage (0–100) from (label, percent or None, text,
     url, title)."""
     n = max(len(items), 1)
-    slot = width / n
+    left = 36  # room for the scale's labels
+    slot = (width - left) / n
     inner = height - top_pad - bottom_pad
     bars = []
     for i, (label, pct, text, url, title) in enumerate(items):
@@ -79,7 +80,7 @@ def columns(
                 value=pct or 0,
                 url=url,
                 title=title,
-                x=round(i * slot + slot * 0.2, 1),
+                x=round(left + i * slot + slot * 0.2, 1),
                 y=round(top_pad + inner - h, 1),
                 w=round(slot * 0.6, 1),
                 h=round(h, 1),
@@ -94,7 +95,7 @@ def columns(
         "label_y": height - bottom_pad + 18,
         "slot_half": round(slot * 0.3, 1),
         "grid": [
-            {"y": round(top_pad + inner - inner * p / 100, 1), "label": f"{p} %"}
+            {"y": round(top_pad + inner - inner * p / 100, 1), "label": f"{p} %", "x": left}
             for p in (0, 50, 100)
         ],
     }
