@@ -425,3 +425,23 @@ def test_query_count_does_not_grow_with_rows(client, org, n, django_assert_max_n
         assert len(response.context["items"]) == min(
             manager.PAGE_SIZE, response.context["tally"]["open"]
         )
+
+
+def test_every_app_registers_its_ledger_source():
+    """The apps' sources (registered in their ready()): each names its rows' steps in
+    Vietnamese and builds its case page's URL without a query."""
+    models = {s.model for s in registry.ledger_sources}
+    assert {
+        "permits.dossier",
+        "permits.permit",
+        "tasks_lifecycle.council",
+        "tasks_lifecycle.task",
+        "penalties.penaltycase",
+    } <= models
+    codes = {c for s in registry.ledger_sources for c in s.procedure_codes}
+    assert {"bx-giay-phep-moi", "khcn-dang-ky-ket-qua", "hd-tu-van-khcn", "nhiem-vu-khcn"} <= codes
+    for s in registry.ledger_sources:
+        assert s.case_url("7", "GPBX-240205-0001").startswith("/")
+    labels = {s.model: s.kind_label for s in registry.ledger_sources}
+    assert labels["penalties.penaltycase"]("payment") == "Nộp tiền phạt"
+    assert labels["tasks_lifecycle.council"]("papers_due") == "Gửi tài liệu họp"
