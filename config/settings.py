@@ -315,6 +315,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflows.fire_due_timers",
         "schedule": env.int("SWEEP_EVERY_SECONDS", default=60),
     },
+    # the managers' counts (workflows.manager): the page refreshes them on demand too
+    "refresh-ledger-tally": {
+        "task": "workflows.refresh_ledger_tally",
+        "schedule": env.int("SWEEP_EVERY_SECONDS", default=60),
+    },
     # idempotent daily checks, run often so a restart never skips a day
     "permits-draft-apologies": {
         "task": "permits.draft_apologies",

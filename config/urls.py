@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 from viewflow.contrib.auth import AuthViewset
@@ -36,6 +37,21 @@ class DeadlinesApp(Application):
     index_path = path("", DeadlineListView.as_view(), name="index")
 
 
+class ManagerApp(Application):
+    """The managers' page across procedures (workflows.manager_urls) in the Site's menu."""
+
+    title = _("Quản lý thời hạn")
+    icon = "insights"
+    app_name = "quan-ly-thoi-han"
+    menu_template_name = None
+
+    @staticmethod
+    def permission(user) -> bool:
+        return not user.is_authenticated or is_staff_member(user)
+
+    index_path = path("", RedirectView.as_view(pattern_name="manager:index"), name="index")
+
+
 def _site() -> Site:
     viewsets = []
     if registry.flow_viewsets:
@@ -45,6 +61,7 @@ def _site() -> Site:
     viewsets.extend(registry.site_applications)
     viewsets.append(DeadlinesApp())
     viewsets.append(QuarterlyReportApp())
+    viewsets.append(ManagerApp())
     return Site(title=_("Một cửa Sở KH&CN"), viewsets=viewsets)
 
 
@@ -71,6 +88,7 @@ urlpatterns = [
     path("thong-bao/", InboxView.as_view(), name="notification-inbox"),
     path("thong-bao/<int:pk>/da-doc/", MarkReadView.as_view(), name="notification-read"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("workflows.manager_urls")),
     path("", include("permits.urls")),
     path("", include("tasks_lifecycle.urls")),
     path("", include("penalties.urls")),

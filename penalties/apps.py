@@ -25,5 +25,9 @@ class PenaltiesConfig(AppConfig):
         from .report import penalty_report_figures
 
         registry.report_figures.append(penalty_report_figures)
+        # the managers' views: what the rows of this app's ledger are and where they lead
+        from .ledger_source import sources
+
+        registry.ledger_sources.extend(sources())
         registry.flow_viewsets.append(flows.PenaltyFlowViewset(flows.PenaltyFlow))
         registry.site_applications.append(staff_app.PenaltiesStaffApp())

@@ -36,6 +36,10 @@ class PermitsConfig(AppConfig):
         from .statistics import RADIATION_STATISTICS
 
         registry.statistics_sources.append(RADIATION_STATISTICS)
+        # the managers' views: what the rows of this app's ledger are and where they lead
+        from .ledger_source import sources
+
+        registry.ledger_sources.extend(sources())
 
         # the flows of the two procedures, the one of the other one-stop kinds, and the
         # staff pages in the staff Site

@@ -9,8 +9,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
@@ -19,14 +18,14 @@ from viewflow.workflow.status import STATUS
 from workflows.audit import audit_trail
 from workflows.calendar import add_working_days
 from workflows.ledger import deadlines_for_case
-from workflows.models import AuditEntry, ClockEvent, Deadline
+from workflows.manager import LATE_BUCKETS, SOON, tally_sums
+from workflows.models import AuditEntry, ClockEvent, Deadline, LedgerTally
 from workflows.roles import Role
 from workflows.selectors import (
     compiled_get,
     compiled_prefetch,
     compiled_rows,
-    deadlines_due_within,
-    deadlines_overdue,
+    deadlines_open,
 )
 
 from .models import (
@@ -281,75 +280,64 @@ def specialists() -> QuerySet:
 
 
 # --- the manager page -----------------------------------------------------------------------
-def _dossier_status_subquery() -> Subquery:
-    return Subquery(
-        Dossier.objects.filter(pk=Cast(OuterRef("object_id"), BigIntegerField())).values("status")[
-            :1
-        ]
-    )
-
-
 def manager_deadlines(*, today: date | None = None) -> QuerySet[Deadline]:
     """Open, running officer deadlines of radiation dossiers that are overdue or due
-    within two working days, with the dossier's status, earliest due first."""
+    within two working days, earliest due first (the list's rows; their dossiers'
+    statuses are read for one page at a time: `dossier_statuses`)."""
     today = today or timezone.localdate()
-    window = deadlines_overdue(today=today) | deadlines_due_within(
-        days=SOON_WORKING_DAYS, today=today
-    )
     return (
-        window.filter(
+        deadlines_open()
+        .filter(
             content_type=ContentType.objects.get_for_model(Dossier),
             kind__in=STAFF_DEADLINE_KINDS,
+            due_date__lte=soon_limit(today),
         )
-        .annotate(dossier_status=_dossier_status_subquery())
         .order_by("due_date", "id")
     )
 
 
-def _counts(qs: QuerySet[Deadline], fields: list[str], today: date) -> list[dict]:
-    return list(
-        qs.order_by()
-        .values(*fields)
-        .annotate(
-            total=Count("id"),
-            overdue=Count("id", filter=Q(due_date__lt=today)),
-            due_soon=Count("id", filter=Q(due_date__gte=today)),
-        )
-        .order_by("-overdue", "-due_soon", *fields)
+def dossier_statuses(rows) -> dict[str, str]:
+    """The status of the dossiers of a page of ledger rows (object id → status), one
+    query for the page rather than a subquery per ledger row."""
+    ids = {int(r.object_id) for r in rows if r.object_id.isdigit()}
+    return {
+        str(pk): status
+        for pk, status in Dossier.objects.filter(pk__in=ids).values_list("pk", "status")
+    }
+
+
+def _tally() -> QuerySet[LedgerTally]:
+    """The radiation officers' rows overdue or due soon, from the managers' tally
+    (workflows.manager, refreshed every minute and on demand: the view asks first)."""
+    return LedgerTally.objects.filter(
+        content_type=ContentType.objects.get_for_model(Dossier),
+        kind__in=STAFF_DEADLINE_KINDS,
+        bucket__in=(*LATE_BUCKETS, SOON),
     )
 
 
 def manager_counts_by_step(*, today: date | None = None) -> list[dict]:
-    """Overdue / due-soon counts per (ledger kind, dossier status), one query."""
-    today = today or timezone.localdate()
-    rows = _counts(manager_deadlines(today=today), ["kind", "dossier_status"], today)
+    """Overdue / due-soon counts per step (the ledger kind), one query on the tally."""
+    rows = tally_sums(_tally(), "kind")
     for row in rows:
         row["kind_label"] = deadline_kind_label(row["kind"])
-        row["status_label"] = status_label(row["dossier_status"])
     return rows
 
 
 def manager_counts_by_owner(*, today: date | None = None) -> list[dict]:
     """Overdue / due-soon counts per owner (the officer, or the role while unassigned),
-    one query."""
-    today = today or timezone.localdate()
-    rows = _counts(
-        manager_deadlines(today=today),
-        [
-            "owner_user_id",
-            "owner_user__username",
-            "owner_user__last_name",
-            "owner_user__first_name",
-            "owner_group__name",
-        ],
-        today,
+    one query on the tally."""
+    rows = tally_sums(
+        _tally(), "user_id", "user__username", "user__last_name", "user__first_name", "group__name"
     )
     for row in rows:
+        row["owner_user__username"] = row["user__username"]
+        row["owner_group__name"] = row["group__name"]
         row["owner_label"] = owner_label(
-            username=row["owner_user__username"],
-            last_name=row["owner_user__last_name"],
-            first_name=row["owner_user__first_name"],
-            group=row["owner_group__name"],
+            username=row["user__username"],
+            last_name=row["user__last_name"],
+            first_name=row["user__first_name"],
+            group=None if row["user_id"] else row["group__name"],
         )
     return rows
 

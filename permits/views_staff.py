@@ -28,6 +28,7 @@ from viewflow.workflow.status import STATUS
 
 from workflows.errors import DomainError
 from workflows.http import client_ip
+from workflows.manager import tally_current
 from workflows.roles import Role, has_role
 from workflows.views import StaffRequiredMixin
 
@@ -527,23 +528,37 @@ class ManagerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
         return _is_manager(self.request.user)
 
 
+class _KnownCountPaginator(Paginator):
+    """A paginator told its number of rows (the tally's) instead of counting them."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
+
 class ManagerView(ManagerRequiredMixin, TemplateView):
     """Overdue and due-soon radiation cases, counted by step and by officer, and the
-    list (permits:manager). Aggregated in SQL: the query count does not grow with the
-    number of rows."""
+    list (permits:manager). The counts come from the managers' ledger tally
+    (workflows.manager), the rows are live: neither grows with the number of rows."""
 
     template_name = "permits/staff/manager.html"
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        page = Paginator(selectors.manager_deadlines(today=today), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
+        stamp = tally_current()
+        by_step = selectors.manager_counts_by_step(today=today)
+        by_owner = selectors.manager_counts_by_owner(today=today)
+        # the list's total from the tally's counts, its rows live (LIMIT on the partial index)
+        total = sum(r["total"] for r in by_step)
+        page = _KnownCountPaginator(
+            selectors.manager_deadlines(today=today), PAGE_SIZE, count=total
+        ).get_page(self.request.GET.get("page"))
+        statuses = selectors.dossier_statuses(page.object_list)
         rows = [
             {
                 "row": d,
                 "kind_label": selectors.deadline_kind_label(d.kind),
-                "status_label": selectors.status_label(d.dossier_status),
+                "status_label": selectors.status_label(statuses.get(d.object_id)),
                 "owner_label": selectors.owner_label(
                     username=d.owner_user.username if d.owner_user else None,
                     last_name=d.owner_user.last_name if d.owner_user else "",
@@ -557,8 +572,6 @@ class ManagerView(ManagerRequiredMixin, TemplateView):
             }
             for d in page.object_list
         ]
-        by_step = selectors.manager_counts_by_step(today=today)
-        by_owner = selectors.manager_counts_by_owner(today=today)
         return super().get_context_data(
             today=today,
             soon_until=selectors.soon_limit(today),
@@ -569,6 +582,8 @@ class ManagerView(ManagerRequiredMixin, TemplateView):
             by_owner=by_owner,
             total_overdue=sum(r["overdue"] for r in by_step),
             total_due_soon=sum(r["due_soon"] for r in by_step),
+            stamp=stamp,
+            department_url=reverse("manager:index"),
             **kwargs,
         )
 

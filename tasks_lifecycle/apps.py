@@ -29,6 +29,10 @@ class TasksLifecycleConfig(AppConfig):
         from .report import task_report_figures
 
         registry.report_figures.append(task_report_figures)
+        # the managers' views: what the rows of this app's ledger are and where they lead
+        from .ledger_source import sources
+
+        registry.ledger_sources.extend(sources())
         registry.site_applications.append(staff_app.CouncilsStaffApp())
         registry.site_applications.append(staff_app.TasksStaffApp())
         for flow_class in flows.FLOWS:

@@ -340,7 +340,10 @@ class Deadline(CaseLinkMixin):
         verbose_name_plural = _("sổ theo dõi thời hạn")
         ordering = ["due_date", "id"]
         indexes = [
-            models.Index(fields=["due_date"], name="deadline_open_due", condition=Q(state="open")),
+            # (date, id): the managers' list in due order stops after LIMIT rows
+            models.Index(
+                fields=["due_date", "id"], name="deadline_open_due", condition=Q(state="open")
+            ),
             # (date, id) matches the sweep's ORDER BY, so a batch stops after LIMIT rows.
             models.Index(
                 fields=["next_action_on", "id"],
@@ -348,6 +351,23 @@ class Deadline(CaseLinkMixin):
                 condition=Q(state="open", next_action_on__isnull=False),
             ),
             models.Index(fields=["content_type", "object_id"], name="deadline_case"),
+            # the managers' lists of one division or one officer: LIMIT 25 in due order
+            models.Index(
+                fields=["owner_division", "due_date", "id"],
+                name="deadline_open_division_due",
+                condition=Q(state="open"),
+            ),
+            models.Index(
+                fields=["owner_user", "due_date", "id"],
+                name="deadline_open_user_due",
+                condition=Q(state="open"),
+            ),
+            # the on-time rate per quarter: closed rows by their closing day
+            models.Index(
+                fields=["closed_on"],
+                name="deadline_closed_on",
+                condition=Q(state__in=["met", "missed"]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -509,3 +529,95 @@ class StatisticsExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} – {self.get_status_display()}"
+
+
+class LedgerTally(models.Model):
+    """Open ledger rows counted per owner, procedure, step and due-date bucket, refreshed
+    in SQL by the beat every minute and on demand (`workflows.manager.tally_refresh`).
+    The managers' counts and charts read this small table instead of the open rows."""
+
+    division = models.ForeignKey(
+        Division, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    group = models.ForeignKey(
+        Group, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    procedure_code = models.CharField(max_length=60)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=60)
+    # late_1_5, late_6_10, late_11_30, late_31, soon, later (see workflows.manager.BUCKETS)
+    bucket = models.CharField(max_length=12)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp thời hạn đang mở")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.procedure_code} {self.kind} {self.bucket}: {self.n}"
+
+
+class LedgerQuarterTally(models.Model):
+    """Closed ledger rows (met / missed) per quarter of their closing day and the same
+    dimensions as `LedgerTally`. Past quarters are written once; the current one with
+    every refresh."""
+
+    division = models.ForeignKey(
+        Division, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    procedure_code = models.CharField(max_length=60)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=60)
+    quarter = models.DateField()  # the quarter's first day
+    met = models.PositiveIntegerField()
+    missed = models.PositiveIntegerField()
+    # rows closed on the stamp's day, recounted at every refresh; the others are final
+    today = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp đúng hạn theo quý")
+        default_permissions = ()
+        indexes = [models.Index(fields=["quarter"], name="quarter_tally_quarter")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_code} {self.kind} {self.quarter}: {self.met}/{self.missed}"
+
+
+class LedgerTallyStamp(models.Model):
+    """One row: when the tallies were computed, for which day, and from which quarter on
+    the quarter tally is final."""
+
+    computed_at = models.DateTimeField()
+    as_of = models.DateField()
+    final_until = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("thời điểm tổng hợp số liệu")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.as_of} {self.computed_at}"

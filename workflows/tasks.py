@@ -17,3 +17,13 @@ def statistics_export(job_id: int) -> str:
 
     job = statistics_export_run(job_id)
     return job.status if job is not None else "skipped"
+
+
+@shared_task(name="workflows.refresh_ledger_tally", acks_late=True)
+def refresh_ledger_tally() -> int:
+    """Beat, every minute: count the ledger again for the managers' pages (the page
+    also refreshes on demand when the counts are older than a minute)."""
+    from .manager import tally_refresh
+
+    stamp = tally_refresh(wait=False)
+    return 0 if stamp is None else 1

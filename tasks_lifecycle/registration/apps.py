@@ -29,3 +29,7 @@ class TaskRegistrationConfig(AppConfig):
 
         registry.report_figures.append(registration_figures)
         registry.statistics_sources.append(kind.RESULT_REGISTRATION_STATISTICS)
+        # the managers' views: what the rows of this app's ledger are and where they lead
+        from .ledger_source import sources
+
+        registry.ledger_sources.extend(sources())

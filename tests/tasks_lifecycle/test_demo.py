@@ -159,7 +159,7 @@ def test_quarterly_report_q1_2024(demo, client):
 
 
 def test_quarterly_report_q1_2024_directives(demo):
-    """"… tham mưu thực hiện 246 nhiệm vụ UBND tỉnh, chủ tịch UBND tỉnh giao …" in
+    """ "… tham mưu thực hiện 246 nhiệm vụ UBND tỉnh, chủ tịch UBND tỉnh giao …" in
     II. ĐÁNH GIÁ CHUNG (section "directives"), counted from the demo's assignments, in the
     preview and in the Word file."""
     report = quarterly_report(Quarter.parse("2024-Q1"))

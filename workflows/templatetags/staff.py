@@ -107,6 +107,12 @@ def dong(value) -> str:
         return ""
 
 
+@register.filter
+def number(value) -> str:
+    """A whole number with dots between thousands (12.345), as Vietnamese writes it."""
+    return dong(value)
+
+
 @register.simple_tag
 def querystring_with(querystring, **changes):
     """`querystring` (a QueryDict) with some parameters replaced, URL-encoded."""
