@@ -31,8 +31,14 @@ run: setup
 	@echo ""
 	WEB_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
+# The suite on two processes (pytest-xdist), each with a test database and a Redis broker
+# database of its own (config/settings_test.py). Tests are handed out one by one in
+# pytest-django's order (so each process runs its transactional tests, whose flush empties
+# the tables, after the others, as one process would); an `xdist_group` stays on one
+# process. `make test PYTEST_WORKERS=0` runs it in one process.
+PYTEST_WORKERS ?= 2
 test: setup
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

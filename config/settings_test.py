@@ -6,13 +6,14 @@ without them the suite runs on SQLite and skips what needs row locks or a live b
 
 import os
 import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 # The tests are a deployment-shaped configuration (DATABASE_URL may be set) that must not
 # need a real secret: give the settings one before they refuse to start without it.
 os.environ.setdefault("DJANGO_SECRET_KEY", "motcua-tests-only-" + "x" * 40)
 
 from .settings import *  # noqa: E402, F403
-from .settings import DATABASES, INSTALLED_APPS  # noqa: E402
+from .settings import CELERY_BROKER_URL, DATABASES, INSTALLED_APPS  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.sampleapp"]
 
@@ -43,4 +44,21 @@ AXES_FAILURE_LIMIT = 50
 # connection that says so (workflows migration "audit_refuses_truncate").
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"]["options"] = "-c motcua.audit_truncate=allow"
+    # Commits of the tests' own connections do not wait for the WAL flush (durability
+    # against a crash of the database server is nothing the suite tests): the flush after
+    # each transactional test commits some 40 times. Visibility is unchanged.
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        "-c motcua.audit_truncate=allow -c synchronous_commit=off"
+    )
+
+# pytest-xdist (`make test` runs the suite on two workers, gw0 and gw1): pytest-django gives
+# each worker a test database of its own (suffix _gw0, _gw1); the Redis broker gets a
+# database number of its own too (the given one + the worker's index), so the tasks one
+# worker's tests publish are never taken by the Celery worker another's started, nor
+# purged by it. Set in the environment as well, for the processes the tests start.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER.startswith("gw") and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    _url = urlsplit(CELERY_BROKER_URL)
+    _db = int(_url.path.strip("/") or 0) + int(_XDIST_WORKER[2:])
+    CELERY_BROKER_URL = urlunsplit(_url._replace(path=f"/{_db}"))
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL

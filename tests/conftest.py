@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from workflows import calendar, selectors
 from workflows.models import DayUnit, LadderStep, Procedure, ProcedureVersion, TimeLimitRule
@@ -35,6 +36,16 @@ def pytest_collection_modifyitems(config, items):
                 if REQUIRE_SERVICES:
                     raise pytest.UsageError(f"{item.nodeid}: {reason} (required under CI)")
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language (Vietnamese): a request of a previous test
+    (LocaleMiddleware) may have left another one active in this thread, and which test ran
+    before depends on how the suite is split over the xdist processes."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

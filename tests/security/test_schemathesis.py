@@ -41,6 +41,8 @@ def _load_schema():
 
 
 schema = _load_schema()
+# one xdist process runs the whole module, in order: the summary counts what it ran
+pytestmark = pytest.mark.xdist_group("schemathesis")
 
 
 @pytest.fixture(autouse=True)
