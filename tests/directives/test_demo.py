@@ -13,7 +13,8 @@ from workflows import registry
 from workflows.demo import seed_engine
 from workflows.models import Deadline
 
-pytestmark = pytest.mark.django_db
+# one process runs the whole module: its module-scoped data is built once (xdist)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("directives-test_demo")]
 
 
 @pytest.fixture(scope="module")

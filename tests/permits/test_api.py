@@ -26,7 +26,8 @@ from tests.permits.conftest import ORGANISATION, drive, file_dossier, on, pdf
 from workflows.audit import audit_trail
 from workflows.roles import Role
 
-pytestmark = pytest.mark.django_db
+# one process runs the whole module: its module-scoped data is built once (xdist)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("permits-test_api")]
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -37,7 +37,8 @@ from workflows.models import Division
 from workflows.roles import Role
 from workflows.selectors import procedure_version_for
 
-pytestmark = pytest.mark.django_db
+# one process runs the whole module: its module-scoped data is built once (xdist)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("permits-test_permission_matrix")]
 
 KIND = DossierKind.CERTIFICATE
 ITEM = "anh"  # an item of the certificate checklist without an issue date

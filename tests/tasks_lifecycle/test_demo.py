@@ -26,7 +26,8 @@ from workflows.models import Deadline, Division
 from workflows.periods import Quarter
 from workflows.quarterly_report import docx_text, quarterly_report, report_docx
 
-pytestmark = pytest.mark.django_db
+# one process runs the whole module: its module-scoped data is built once (xdist)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("tasks_lifecycle-test_demo")]
 
 
 @pytest.fixture(scope="module")
