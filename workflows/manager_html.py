@@ -5,7 +5,7 @@ rows of the list and the bars of the charts.
 Each of these loops printed 5–15 variables and filters per row, 80–150 rows a page: the
 template engine's cost per variable (lookup, localisation, escaping) made them most of
 the page's server time (docs-manager.md). The functions below write the same markup,
-character for character, with the same escaping (`conditional_escape`) and the same
+character for character, with the same escaping as `conditional_escape` and the same
 filters (`truncatechars`, the `add` filter's whole numbers in the charts), so that the
 page shows exactly what it showed; the texts around them (headers, empty rows,
 translations) stay in the template. The page is rendered with `{% localize off %}`:
@@ -14,13 +14,31 @@ numbers print as Python prints them.
 
 from __future__ import annotations
 
+import html
+import unicodedata
+
 from django.template.defaultfilters import truncatechars
-from django.utils.html import conditional_escape
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 
 
 def _e(value) -> str:
-    return conditional_escape("" if value is None else value)
+    """`conditional_escape`, without its lazy-argument wrapper (a lazy text is made a
+    text first, as it does; the same `html.escape` underneath)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _truncate(value, n: int) -> str:
+    """The `truncatechars` filter; a text already short and in NFC (what the filter
+    returns it as) is returned without walking its characters."""
+    text = str(value)
+    if len(text) <= n and unicodedata.is_normalized("NFC", text):
+        return text
+    return truncatechars(text, n)
 
 
 def _n(value) -> str:
@@ -55,7 +73,7 @@ def options(choices: list[tuple[object, object]], selected, *, truncate: int = 0
     out = []
     for value, label in choices:
         mark = " selected" if selected == value else ""
-        text = truncatechars(label, truncate) if truncate else label
+        text = _truncate(label, truncate) if truncate else label
         out.append(f'<option value="{_e(value)}"{mark}>{_e(text)}</option>')
     return _safe(out)
 
@@ -104,7 +122,7 @@ def hbars_svg(chart: dict, *, tone: str = "") -> SafeString:
             f'<a href="{_e(b.url)}" aria-label="{title}" data-value="{b.value}">'
             f"<title>{title}</title>\n"
             f'<text x="{chart["label_x"]}" y="{y_text}" text-anchor="end"'
-            f' dominant-baseline="middle">{_e(truncatechars(b.label, 24))}</text>\n'
+            f' dominant-baseline="middle">{_e(_truncate(b.label, 24))}</text>\n'
             f'<rect class="bar{tone_class}" x="{b.x}" y="{b.y}" width="{b.w}" height="{b.h}"'
             ' rx="2"></rect>\n'
             f'<text class="value" x="{_add(_add(b.x, b.w), 6)}" y="{y_text}"'
