@@ -12,18 +12,22 @@ stay live: `LIMIT 25` in due order on the open rows' partial indexes.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncQuarter
 from django.urls import NoReverseMatch
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
@@ -399,7 +403,10 @@ def tally_current(*, now: datetime | None = None) -> LedgerTallyStamp:
     """The tally's stamp, refreshed first when it is missing, older than
     `TALLY_MAX_AGE` or from another day."""
     now = now or timezone.now()
-    stamp = LedgerTallyStamp.objects.filter(pk=1).first()
+    stamp = LedgerTallyStamp.objects.filter(pk=1)
+    if connection.vendor == "postgresql":  # the refresh's transaction: see counts_cached
+        stamp = stamp.annotate(version=RawSQL("xmin::text", ()))
+    stamp = stamp.first()
     if (
         stamp is None
         or stamp.as_of != timezone.localdate(now)
@@ -609,6 +616,31 @@ def counts(scope: Scope, f: Filters) -> dict:
         "by_procedure": by_procedure,
         "by_step": by_step,
     }
+
+
+def counts_cached(
+    stamp: LedgerTallyStamp, scope: Scope, f: Filters, today: date
+) -> tuple[dict, list[dict]]:
+    """`counts` and `on_time_by_quarter`, kept in the cache for the life of one tally.
+
+    The key carries the stamp row's `xmin` on PostgreSQL: the transaction that last
+    wrote it, i.e. the refresh whose counts are in the tallies (every refresh rewrites
+    the stamp in its own transaction, so the key changes with each refresh, even two at
+    one frozen time; a reader still seeing the former stamp reads the former key). A
+    stamp read without it (refreshed by this request, or another database) is not
+    cached. The language is in the key: the labels are translated."""
+    version = getattr(stamp, "version", None)
+    if version is None:
+        return counts(scope, f), on_time_by_quarter(scope, f, today)
+    digest = hashlib.sha256(
+        repr((version, get_language(), today.isoformat(), scope, f)).encode()
+    ).hexdigest()
+    key = f"manager-counts:{digest}"
+    got = cache.get(key)
+    if got is None:
+        got = (counts(scope, f), on_time_by_quarter(scope, f, today))
+        cache.set(key, got, timeout=int(TALLY_MAX_AGE.total_seconds()) * 2)
+    return got
 
 
 def _merge(rows: list[dict], key: str) -> list[dict]:

@@ -65,8 +65,7 @@ class ManagerPageView(LoginRequiredMixin, TemplateView):
         now = timezone.now()
         today = timezone.localdate(now)
         stamp = manager.tally_current(now=now)
-        tally = manager.counts(scope, f)
-        quarters = manager.on_time_by_quarter(scope, f, today)
+        tally, quarters = manager.counts_cached(stamp, scope, f, today)
 
         base = f.params(q=None, quarter=None, state="")
 
