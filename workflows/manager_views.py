@@ -4,7 +4,8 @@ counts; the view turns them into links, charts and a page of rows."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from . import charts, manager
+from . import charts, manager, manager_html
 from .models import Division
 from .roles import user_division
 from .selectors import division_by_code
@@ -41,6 +42,10 @@ def _qs(params: dict) -> str:
     return "?" + q.urlencode() if params else "?"
 
 
+# urlencode's quoting of the keys and values of the page's ~120 links, remembered
+_quote = lru_cache(maxsize=4096)(quote_plus)
+
+
 def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
@@ -60,8 +65,7 @@ class ManagerPageView(LoginRequiredMixin, TemplateView):
         now = timezone.now()
         today = timezone.localdate(now)
         stamp = manager.tally_current(now=now)
-        tally = manager.counts(scope, f)
-        quarters = manager.on_time_by_quarter(scope, f, today)
+        tally, quarters = manager.counts_cached(stamp, scope, f, today)
 
         base = f.params(q=None, quarter=None, state="")
 
@@ -75,7 +79,7 @@ class ManagerPageView(LoginRequiredMixin, TemplateView):
                         params.pop(k, None)
                     else:
                         params[k] = str(v)
-            return "?" + urlencode(params) + "#list"
+            return "?" + "&".join(f"{_quote(k)}={_quote(v)}" for k, v in params.items()) + "#list"
 
         tally["by_officer_shown"] = tally["by_officer"][:20]
         for rows, key in (
@@ -153,6 +157,8 @@ class ManagerPageView(LoginRequiredMixin, TemplateView):
             ],
             label_width=100,
         )
+        division_chart["bars_html"] = manager_html.hbars_svg(division_chart)
+        age_chart["bars_html"] = manager_html.hbars_svg(age_chart, tone="age")
         rate_chart = charts.columns(
             [
                 (
@@ -171,8 +177,42 @@ class ManagerPageView(LoginRequiredMixin, TemplateView):
                 for q in quarters
             ]
         )
+        rate_chart["bars_html"] = manager_html.columns_svg(rate_chart)
         querystring = self.request.GET.copy()
         querystring.pop("page", None)
+        divisions = (
+            list(Division.objects.filter(is_active=True)) if scope.level == "department" else []
+        )
+        # the select lists the officers of the table (the most overdue first) and the
+        # one chosen; any other is one click away in the table's links
+        officer_options = tally["by_officer_shown"] + [
+            r for r in tally["by_officer"][20:] if r["officer"] == self.request.GET.get("officer")
+        ]
+        closed = f.window == "closed"
+        html = {  # the rows of the tables, lists and select lists (workflows.manager_html)
+            "division_rows": manager_html.count_rows(tally["by_division"]),
+            "procedure_rows": manager_html.count_rows(tally["by_procedure"]),
+            "step_rows": manager_html.count_rows(tally["by_step"], "step"),
+            "officer_rows": manager_html.count_rows(tally["by_officer_shown"], "officer"),
+            "division_options": manager_html.options(
+                [(d.pk, d.name) for d in divisions], f.division
+            ),
+            "officer_select": manager_html.options(
+                [(r["officer"], r["name"]) for r in officer_options],
+                self.request.GET.get("officer"),
+            ),
+            "procedure_options": manager_html.options(
+                [(r["procedure_code"], r["name"]) for r in tally["by_procedure"]],
+                f.procedure,
+                truncate=60,
+            ),
+            "step_options": manager_html.options(
+                [(r["step"], r["name"]) for r in tally["by_step"]],
+                self.request.GET.get("step"),
+                truncate=60,
+            ),
+            "list_rows": manager_html.list_rows(items, closed=closed),
+        }
         return super().get_context_data(
             scope=scope,
             scope_label=self._scope_label(scope, user),
@@ -183,14 +223,7 @@ class ManagerPageView(LoginRequiredMixin, TemplateView):
             tally=tally,
             quarters=quarters,
             by_officer=tally["by_officer_shown"],
-            # the select lists the officers of the table (the most overdue first) and
-            # the one chosen; any other is one click away in the table's links
-            officer_options=tally["by_officer_shown"]
-            + [
-                r
-                for r in tally["by_officer"][20:]
-                if r["officer"] == self.request.GET.get("officer")
-            ],
+            officer_options=officer_options,
             officers_more=max(0, len(tally["by_officer"]) - 20),
             division_chart=division_chart,
             age_chart=age_chart,
@@ -202,15 +235,14 @@ class ManagerPageView(LoginRequiredMixin, TemplateView):
                 (key, label, _qs(f.params(window=key, age="", quarter=None, state="")))
                 for key, label in manager.WINDOWS.items()
             ],
-            divisions=Division.objects.filter(is_active=True)
-            if scope.level == "department"
-            else [],
+            divisions=divisions,
             page_obj=page,
             items=items,
             querystring=querystring,
             reset_url=self.request.path,
             own=self.own,
-            closed=f.window == "closed",
+            closed=closed,
+            **html,
             **kwargs,
         )
 

@@ -18,8 +18,8 @@ from functools import cache
 
 from django import template
 from django.http import QueryDict
+from django.template import Context, Engine
 from django.template.base import token_kwargs
-from django.template.loader import render_to_string
 from django.urls import get_resolver
 from django.utils.safestring import mark_safe
 
@@ -38,7 +38,15 @@ class _BlockComponent(template.Node):
         if self.args:
             values.setdefault("title", self.args[0].resolve(context))
         values["body"] = mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered template)
-        return render_to_string(self.template_name, values, request=context.get("request"))
+        # The component's template reads only the values it is given: render it in a
+        # plain context rather than through render_to_string, which would build a
+        # RequestContext and run every context processor again for each card and table
+        # of the page (no component template reads request, user, perms, messages or
+        # the language variables). Like render_to_string, the outer page's
+        # `{% localize %}`/`{% autoescape %}` settings do not reach the component.
+        engine = context.template.engine if context.template else Engine.get_default()
+        component = engine.get_template(self.template_name)
+        return component.render(Context(values, autoescape=engine.autoescape))
 
 
 def _block_component(name: str, template_name: str):
