@@ -25,11 +25,14 @@ def hbars(
     *,
     width: int = 440,
     label_width: int = 150,
+    label_chars: int = 24,
     bar_height: int = 22,
     gap: int = 10,
 ) -> dict:
     """Horizontal bars from (label, value, url, title): widths proportional to the
-    largest value, each at least 2 px when its value is not zero."""
+    largest value, each at least 2 px when its value is not zero. A label longer than
+    `label_chars` is shortened (the bar's title keeps it whole): about 7 px a character
+    at the chart's font size must fit in `label_width`."""
     top = max((v for _l, v, _u, _t in items), default=0) or 1
     room = width - label_width - 60
     bars = []
@@ -53,6 +56,7 @@ def hbars(
         "width": width,
         "height": max(len(bars) * (bar_height + gap) - gap, bar_height),
         "label_x": label_width - 8,
+        "label_chars": label_chars,
         "text_dy": bar_height / 2,
     }
 

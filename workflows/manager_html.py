@@ -115,6 +115,7 @@ def hbars_svg(chart: dict, *, tone: str = "") -> SafeString:
     """The bars of a `charts.hbars` chart (inside the SVG of `bar_chart.html`)."""
     out = []
     tone_class = f" bar--{_e(tone)}" if tone else ""
+    chars = chart.get("label_chars", 24)
     for b in chart["bars"]:
         title = _e(b.title)
         y_text = _add(b.y, chart["text_dy"])
@@ -122,7 +123,7 @@ def hbars_svg(chart: dict, *, tone: str = "") -> SafeString:
             f'<a href="{_e(b.url)}" aria-label="{title}" data-value="{b.value}">'
             f"<title>{title}</title>\n"
             f'<text x="{chart["label_x"]}" y="{y_text}" text-anchor="end"'
-            f' dominant-baseline="middle">{_e(_truncate(b.label, 24))}</text>\n'
+            f' dominant-baseline="middle">{_e(_truncate(b.label, chars))}</text>\n'
             f'<rect class="bar{tone_class}" x="{b.x}" y="{b.y}" width="{b.w}" height="{b.h}"'
             ' rx="2"></rect>\n'
             f'<text class="value" x="{_add(_add(b.x, b.w), 6)}" y="{y_text}"'

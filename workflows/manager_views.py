@@ -143,7 +143,11 @@ class ManagerPageView(LoginRequiredMixin, TemplateView):
                 )
                 for r in tally["by_division"]
                 if r["overdue"]
-            ][:12]
+            ][:12],
+            # division names are long ("Phòng Công nghệ và Quản lý khoa học cơ sở")
+            width=520,
+            label_width=240,
+            label_chars=32,
         )
         age_chart = charts.hbars(
             [
