@@ -16,6 +16,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -26,7 +27,7 @@ from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, Wh
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncQuarter
 from django.urls import NoReverseMatch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -641,6 +642,28 @@ def counts_cached(
         got = (counts(scope, f), on_time_by_quarter(scope, f, today))
         cache.set(key, got, timeout=int(TALLY_MAX_AGE.total_seconds()) * 2)
     return got
+
+
+def tally_warm(*, now: datetime | None = None) -> int:
+    """After the beat's refresh: put the counts of the views managers open first — the
+    department's and each division's page without filters, in the site's language — in
+    the cache, so the first of them to open the page after a refresh does not count.
+    Only where the cache can be keyed by the refresh (PostgreSQL). Returns how many."""
+    if connection.vendor != "postgresql":
+        return 0
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    stamp = LedgerTallyStamp.objects.filter(pk=1).annotate(version=RawSQL("xmin::text", ())).first()
+    if stamp is None or stamp.as_of != today:
+        return 0
+    scopes = [Scope("department")] + [
+        Scope("division", division_id=pk)
+        for pk in Division.objects.filter(is_active=True).values_list("pk", flat=True)
+    ]
+    with translation.override(settings.LANGUAGE_CODE):
+        for scope in scopes:
+            counts_cached(stamp, scope, Filters(), today)
+    return len(scopes)
 
 
 def _merge(rows: list[dict], key: str) -> list[dict]:

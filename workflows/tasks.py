@@ -23,7 +23,10 @@ def statistics_export(job_id: int) -> str:
 def refresh_ledger_tally() -> int:
     """Beat, every minute: count the ledger again for the managers' pages (the page
     also refreshes on demand when the counts are older than a minute)."""
-    from .manager import tally_refresh
+    from .manager import tally_refresh, tally_warm
 
     stamp = tally_refresh(wait=False)
-    return 0 if stamp is None else 1
+    if stamp is None:
+        return 0
+    tally_warm()
+    return 1

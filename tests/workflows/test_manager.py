@@ -215,6 +215,27 @@ def test_beat_task_refreshes_the_tally(org):
     assert sum(LedgerTally.objects.values_list("n", flat=True)) == 7
 
 
+@pytest.mark.postgres
+def test_beat_refresh_warms_the_counts_of_the_department_and_each_division(
+    org, django_assert_num_queries
+):
+    """The first director or head of division to open the page after a refresh finds its
+    counts already made (no counting on their click)."""
+    from workflows.tasks import refresh_ledger_tally
+
+    seed(org)
+    with at(TODAY):
+        assert refresh_ledger_tally() == 1
+        stamp = manager.tally_current()
+        scopes = [manager.Scope("department")] + [
+            manager.Scope("division", division_id=d.pk)
+            for d in Division.objects.filter(is_active=True)
+        ]
+        with django_assert_num_queries(0):
+            for scope in scopes:
+                manager.counts_cached(stamp, scope, manager.Filters(), TODAY)
+
+
 # --- the on-time rate per quarter --------------------------------------------------------------
 def test_on_time_rate_per_quarter_and_past_quarters_stay(org):
     a1 = org["a1"]
