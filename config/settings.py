@@ -134,8 +134,14 @@ else:
     # A persistent connection the server dropped is checked (and replaced) before a
     # request or task uses it, instead of failing that request.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # psycopg server-side binding: repeated statements are prepared once per connection
-    # (measured in benchmarks/transitions_bench.py and lookup_bench.py; README)
+    # The engine's hot statements (a transition's locking read, its audit, ledger, clock
+    # and task writes; the public lookup) are prepared once per connection, so PostgreSQL
+    # plans each once instead of on every execution (`workflows.sql.cursor`). Django
+    # turns psycopg's prepared statements off by default (for transaction-mode poolers):
+    # set DATABASE_PREPARED_STATEMENTS=false behind such a pooler.
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+    # psycopg server-side binding for every ORM statement (measured: no faster; README)
     if env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
         DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from workflows.ledger import ladder_for, next_action_on, step_date
 from workflows.models import Deadline, LadderStep, Recipient
 from workflows.roles import Role
+from workflows.sql import cursor as sql_cursor
 
 from .channels import PermanentDeliveryError, Sender
 from .models import Notification
@@ -187,7 +188,7 @@ def _insert_new(rows: list[Notification]) -> list[tuple[int, str]]:
             f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))} "  # noqa: S608
             "ON CONFLICT DO NOTHING RETURNING id, channel"
         )
-        with connection.cursor() as cursor:
+        with sql_cursor(connection) as cursor:  # prepared: the same text per row count
             cursor.execute(sql, params)
             created += [(pk, channel) for pk, channel in cursor.fetchall()]
     return created

@@ -46,7 +46,6 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Min, Subquery
-from django.db.models.sql import UpdateQuery
 from django.dispatch import receiver
 from django.urls import path
 from django.utils.timezone import now
@@ -66,7 +65,9 @@ from workflows.ledger import deadlines_for_case
 from workflows.models import Deadline
 from workflows.roles import Role, has_role, is_staff_member
 from workflows.selectors import compiled_rows
-from workflows.sql import insert
+from workflows.sql import cursor as sql_cursor
+from workflows.sql import insert, update_sql
+from workflows.sql import update as sql_update
 
 from . import access, services, views_staff
 from .models import OPEN_STATUSES, PERMIT_KINDS, Dossier, DossierKind, Status
@@ -698,7 +699,7 @@ def flow_sync_locked(case: Dossier, from_state: str | None = None) -> None:
                 fields["data"] = {**(task.data or {}), "completed_elsewhere": True}
             else:
                 fields["started"] = now_
-            task_update = (Task.objects.filter(pk=task.pk, status=task.status), fields)
+            task_update = (Task, fields, {"id": task.pk, "status": task.status})
             route = True
         elif (
             isinstance(node, AppraisalStep)
@@ -707,8 +708,9 @@ def flow_sync_locked(case: Dossier, from_state: str | None = None) -> None:
             and task.status in (STATUS.NEW, STATUS.ASSIGNED)
         ):
             task_update = (
-                Task.objects.filter(pk=task.pk),
+                Task,
                 {"owner_id": case.specialist_id, "status": STATUS.ASSIGNED},
+                {"id": task.pk},
             )
     # the switch's pick is known before routing, so the process row's change goes with
     # the task row's, in one statement on PostgreSQL
@@ -718,11 +720,12 @@ def flow_sync_locked(case: Dossier, from_state: str | None = None) -> None:
     process_update = None
     if ended:
         process_update = (
-            Process.objects.filter(pk=process.pk),
+            Process,
             {"status": PROCESS.DONE, "finished": now_, "data": {**data, "due": due}},
+            {"id": process.pk},
         )
     elif data.get("due", "") != due:
-        process_update = (Process.objects.filter(pk=process.pk), {"data": {**data, "due": due}})
+        process_update = (Process, {"data": {**data, "due": due}}, {"id": process.pk})
     changed = _update_then(task_update, process_update)
     if route:
         if not changed:  # pragma: no cover - the row changed under the process lock
@@ -731,37 +734,47 @@ def flow_sync_locked(case: Dossier, from_state: str | None = None) -> None:
         _route_from(process, task, case, now_)
 
 
-def _update_sql(qs, fields: dict) -> tuple[str, tuple]:
-    query = qs.query.chain(UpdateQuery)
-    query.add_update_values(fields)
-    return query.get_compiler(qs.db).as_sql()
-
-
 def _update_then(first, then) -> int:
-    """Run the UPDATE `first` (queryset, fields), then — only if it changed a row — the
-    UPDATE `then`; either may be None (`first` None: `then` runs). Returns the rows
-    `first` changed. On PostgreSQL both are one statement (a data-modifying WITH)."""
+    """Run the UPDATE `first` (model, values, where), then — only if it changed a row —
+    the UPDATE `then`; either may be None (`first` None: `then` runs). Returns the rows
+    `first` changed. On PostgreSQL both are one statement (a data-modifying WITH). The
+    statements are built once per shape (`workflows.sql.update_sql`)."""
     if first is None:
         if then is not None:
-            then[0].update(**then[1])
+            sql_update(*then)
         return 0
     if then is None:
-        return first[0].update(**first[1])
+        return sql_update(*first)
     if connection.vendor != "postgresql":
-        changed = first[0].update(**first[1])
+        changed = sql_update(*first)
         if changed:
-            then[0].update(**then[1])
+            sql_update(*then)
         return changed
-    sql1, params1 = _update_sql(*first)
-    sql2, params2 = _update_sql(*then)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH t AS ({sql1} RETURNING 1), "  # noqa: S608 - compiled by the ORM
-            f"p AS ({sql2} AND EXISTS (SELECT 1 FROM t) RETURNING 1) "
-            "SELECT count(*) FROM t",
-            (*params1, *params2),
+    key = ("flows._update_then", *(_shape(u) for u in (first, then)))
+    built = _THEN_SQL.get(key)
+    if built is None:
+        (sql1, params1), (sql2, params2) = (
+            update_sql(model, tuple(values), tuple(where), connection.alias)
+            for model, values, where in (first, then)
         )
+        sql = (
+            f"WITH t AS ({sql1} RETURNING 1), "  # noqa: S608 - built from the models
+            f"p AS ({sql2} AND EXISTS (SELECT 1 FROM t) RETURNING 1) "
+            "SELECT count(*) FROM t"
+        )
+        built = _THEN_SQL[key] = (sql, params1, params2)
+    sql, params1, params2 = built
+    with sql_cursor(connection) as cursor:
+        cursor.execute(sql, [*params1(first[1], first[2]), *params2(then[1], then[2])])
         return cursor.fetchone()[0]
+
+
+_THEN_SQL: dict = {}
+
+
+def _shape(u) -> tuple:
+    model, values, where = u
+    return (model, tuple(values), tuple(where))
 
 
 def flow_start_for(dossier: Dossier) -> RadiationProcess | None:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, JSONField, OuterRef, Subquery, prefetch_related_objects
+from django.db.models import Exists, JSONField, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,12 +40,14 @@ from workflows.models import Deadline, Division, LegalClock
 from workflows.onestop import kinds
 from workflows.roles import Role, has_role
 from workflows.selectors import (
+    compiled_prefetch,
     division_by_code,
     procedure_version_for,
     role_group,
     time_limit_rule,
 )
-from workflows.sql import next_in_sequence
+from workflows.sql import next_in_sequence, save_fields
+from workflows.sql import update as sql_update
 from workflows.transitions import (
     after_commit,
     case_lock,
@@ -891,7 +894,11 @@ def dossier_submit(*, dossier: Dossier, actor, request_ip: str | None = None) ->
     transition = "submit" if dossier.channel == Channel.ONLINE else "receive"
     with transaction.atomic(savepoint=False):
         current = _lock(dossier)
-        prefetch_related_objects([current], "linked_certificates", "documents")
+        for name, build in (
+            ("linked_certificates", lambda p: Dossier.objects.filter(parent_id=p)),
+            ("documents", lambda p: Document.objects.filter(dossier_id=p)),
+        ):
+            compiled_prefetch(current, name, ("permits.submit", name), build, current.pk)
         children = []
         if current.status == Status.DRAFT:
             _check_complete(current, today)
@@ -1203,9 +1210,16 @@ def dossier_assign(*, dossier: Dossier, actor, specialist, request_ip=None) -> D
             )
         before = case.specialist_id
         case.specialist = specialist
-        case.save(update_fields=["specialist"])
-        deadlines_for_case(case).filter(kind="step", state=Deadline.State.OPEN).order_by().update(
-            owner_user=specialist, owner_division_id=specialist.division_id
+        save_fields(case, ["specialist"])
+        sql_update(
+            Deadline,
+            {"owner_user_id": specialist.pk, "owner_division_id": specialist.division_id},
+            {
+                "content_type_id": ContentType.objects.get_for_model(Dossier).pk,
+                "object_id": str(case.pk),
+                "kind": "step",
+                "state": Deadline.State.OPEN,
+            },
         )
         audit_record(
             case=case,

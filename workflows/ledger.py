@@ -6,13 +6,15 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Model, Value, When
+from django.db import connections, router
+from django.db.models import Model
 from django.utils import timezone
 
 from .calendar import reminder_date
 from .models import Deadline, LadderStep, ProcedureVersion
 from .selectors import ladder_steps
 from .selectors import procedure_version as cached_version
+from .sql import cursor as sql_cursor
 from .sql import insert, save_fields
 
 
@@ -135,6 +137,47 @@ def deadlines_for_case(case: Model):
     ).select_related("owner_user", "owner_division", "owner_group")
 
 
+def _close_open_sql(connection, n_kinds: int, n_cancel: int) -> str:
+    """The UPDATE of `deadlines_close_open` for `n_kinds` kinds to close and `n_cancel`
+    to cancel, built once per shape (PostgreSQL and SQLite alike)."""
+    key = ("deadlines_close_open", n_kinds, n_cancel, connection.alias)
+    sql = _CLOSE_SQL.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        table = quote(Deadline._meta.db_table)
+        col = {
+            name: quote(Deadline._meta.get_field(name).column)
+            for name in (
+                "content_type",
+                "object_id",
+                "kind",
+                "state",
+                "due_date",
+                "closed_on",
+                "paused",
+                "next_action_on",
+            )
+        }
+        cancel_in = f"{col['kind']} IN ({', '.join(['%s'] * n_cancel)})" if n_cancel else ""
+        state = "CASE "
+        if n_cancel:
+            state += f"WHEN {cancel_in} THEN %s "
+        state += f"WHEN {col['due_date']} >= %s THEN %s ELSE %s END"
+        paused = f"CASE WHEN {cancel_in} THEN {col['paused']} ELSE %s END" if n_cancel else "%s"
+        sql = _CLOSE_SQL[key] = (
+            f"UPDATE {table} SET {col['state']} = {state}, "  # noqa: S608 - our identifiers
+            f"{col['closed_on']} = %s, {col['paused']} = {paused}, "
+            f"{col['next_action_on']} = NULL "
+            f"WHERE {col['content_type']} = %s AND {col['object_id']} = %s "
+            f"AND {col['kind']} IN ({', '.join(['%s'] * (n_kinds + n_cancel))}) "
+            f"AND {col['state']} = %s"
+        )
+    return sql
+
+
+_CLOSE_SQL: dict = {}
+
+
 def deadlines_close_open(
     *,
     case: Model,
@@ -144,35 +187,25 @@ def deadlines_close_open(
 ) -> int:
     """Close every open row of `kinds` on a case (met or missed, by each row's due date)
     and cancel every open row of `cancel_kinds`, in one UPDATE whatever their number;
-    returns how many rows changed."""
+    returns how many rows changed. A cancelled row keeps its `paused` flag. The statement
+    is built once per number of kinds (a transition closes rows at nearly every step)."""
     on = on or timezone.localdate()
-    cancel_kinds = list(cancel_kinds)
-    state = Case(
-        *(
-            [When(kind__in=cancel_kinds, then=Value(Deadline.State.CANCELLED))]
-            if cancel_kinds
-            else []
-        ),
-        When(due_date__gte=on, then=Value(Deadline.State.MET)),
-        default=Value(Deadline.State.MISSED),
-    )
-    return (
-        Deadline.objects.filter(
-            content_type=ContentType.objects.get_for_model(case),
-            object_id=str(case.pk),
-            kind__in=[*kinds, *cancel_kinds],
-            state=Deadline.State.OPEN,
-        )
-        .order_by()
-        .update(
-            state=state,
-            closed_on=on,
-            paused=Case(When(kind__in=cancel_kinds, then="paused"), default=Value(False))
-            if cancel_kinds
-            else Value(False),
-            next_action_on=None,
-        )
-    )
+    kinds, cancel_kinds = list(kinds), list(cancel_kinds)
+    if not kinds and not cancel_kinds:
+        return 0
+    State = Deadline.State
+    connection = connections[router.db_for_write(Deadline)]
+    day = connection.ops.adapt_datefield_value(on)
+    params: list = []
+    if cancel_kinds:
+        params += [*cancel_kinds, State.CANCELLED.value]
+    params += [day, State.MET.value, State.MISSED.value, day]
+    params += [*cancel_kinds, False] if cancel_kinds else [False]
+    params += [ContentType.objects.get_for_model(case).pk, str(case.pk)]
+    params += [*kinds, *cancel_kinds, State.OPEN.value]
+    with sql_cursor(connection) as c:
+        c.execute(_close_open_sql(connection, len(kinds), len(cancel_kinds)), params)
+        return c.rowcount
 
 
 def deadlines_close_for_case(*, case: Model, kind: str, on: date | None = None) -> int:

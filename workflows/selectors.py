@@ -23,6 +23,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.signals import post_migrate
 from django.utils import timezone
 
+from . import sql
 from .calendar import add_working_days
 from .models import Deadline, Division, LadderStep, ProcedureVersion, TimeLimitRule
 
@@ -325,7 +326,7 @@ class _Compiled:
         for at, value in zip(self.slots, values, strict=True):
             for i, cast in at:
                 params[i] = value if cast is type(value) else cast(value)
-        with connection.cursor() as cursor:
+        with sql.cursor(connection) as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         objs = []

@@ -19,6 +19,70 @@ from django.db.models import Model
 
 _SQL: dict = {}
 
+# Prepared statements a connection keeps (psycopg's default is 100; the engine's own
+# statements over every procedure are a few hundred kinds, each a small plan).
+PREPARED_MAX = 400
+_PREPARED_CURSOR = None
+
+
+def _prepared_cursor_class():
+    global _PREPARED_CURSOR
+    if _PREPARED_CURSOR is None:
+        from django.db.backends.postgresql.base import ServerBindingCursor
+
+        class PreparedCursor(ServerBindingCursor):
+            """Every statement is prepared on the connection the first time it runs
+            (psycopg keeps them per connection and drops them on rollback)."""
+
+            def execute(self, query, params=None, *, prepare=None, binary=None):
+                return super().execute(
+                    query, params, prepare=True if prepare is None else prepare, binary=binary
+                )
+
+        _PREPARED_CURSOR = PreparedCursor
+    return _PREPARED_CURSOR
+
+
+def prepares(connection) -> bool:
+    """True if `connection` runs the engine's statements as prepared statements: on
+    PostgreSQL with psycopg 3 and `DATABASE_PREPARED_STATEMENTS` on (the settings give
+    the connection a `prepare_threshold`)."""
+    return (
+        connection.vendor == "postgresql"
+        and connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
+        and getattr(connection.Database, "__version__", "2").startswith("3")
+    )
+
+
+def cursor(connection):
+    """A cursor for the engine's own statements, whose SQL text is the same every time
+    (built once per process): prepared once per connection where `prepares`, so
+    PostgreSQL parses and plans each once per connection instead of on every execution
+    (a transition's locking read joins a dozen tables: planning it took 1.8 ms, running
+    it 0.25 ms). Anywhere else, the connection's ordinary cursor. The cursor is Django's
+    wrapper, so query logging, `execute_wrapper` and `assertNumQueries` see it."""
+    if not prepares(connection):
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = connection.connection
+        if raw.prepared_max != PREPARED_MAX:
+            raw.prepared_max = PREPARED_MAX
+        c = _prepared_cursor_class()(raw)
+        _same_timezone(connection, c)
+        return connection._prepare_cursor(c)
+
+
+def _same_timezone(connection, c) -> None:
+    # as Django's own cursors: timestamps read in the connection's time zone
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    loader = connection.connection.adapters.get_loader(1184, Format.TEXT)  # timestamptz
+    if connection.timezone != loader.timezone:
+        register_tzloader(connection.timezone, c)
+
 
 def _insert_fields(model) -> list:
     return [
@@ -69,9 +133,9 @@ def insert(objs: Sequence[Model]) -> None:
     for obj in objs:
         _related_ids(obj, fields)
         params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
+    with cursor(connection) as c:
+        c.execute(sql, params)
+        ids = [row[0] for row in c.fetchall()]
     for obj, value in zip(objs, ids, strict=True):
         for converter in pk.get_db_converters(connection):
             value = converter(value, pk, connection)
@@ -103,9 +167,9 @@ def save_fields(obj: Model, fields: Iterable[str]) -> None:
     _related_ids(obj, targets)
     params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in targets]
     params.append(pk.get_db_prep_value(obj.pk, connection))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if cursor.rowcount == 0:
+    with cursor(connection) as c:
+        c.execute(sql, params)
+        if c.rowcount == 0:
             raise DatabaseError("Save with update_fields did not affect any rows.")
 
 
@@ -115,10 +179,52 @@ def next_in_sequence(counter_model, key: str) -> int:
     new value (PostgreSQL, and SQLite >= 3.35), so two transactions never get the same."""
     connection = connections[router.db_for_write(counter_model)]
     table = connection.ops.quote_name(counter_model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
+    with cursor(connection) as c:
+        c.execute(
             f"INSERT INTO {table} (key, value) VALUES (%s, 1) "  # noqa: S608 - our table name
             f"ON CONFLICT (key) DO UPDATE SET value = {table}.value + 1 RETURNING value",
             [key],
         )
-        return cursor.fetchone()[0]
+        return c.fetchone()[0]
+
+
+def update_sql(model, set_names: Sequence[str], where_names: Sequence[str], alias: str):
+    """(sql, params_of) of `UPDATE <model> SET <set_names> = … WHERE <where_names> = …`
+    (every condition an equality, joined by AND), built once per model, field lists and
+    database; `params_of(values, where)` converts the values as `update()` would."""
+    key = ("update_where", model, tuple(set_names), tuple(where_names), alias)
+    built = _SQL.get(key)
+    if built is None:
+        connection = connections[alias]
+        opts = model._meta
+        quote = connection.ops.quote_name
+        targets = [opts.get_field(name) for name in set_names]
+        conditions = [opts.get_field(name) for name in where_names]
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in targets)
+        where = " AND ".join(f"{quote(f.column)} = %s" for f in conditions)
+        sql = f"UPDATE {quote(opts.db_table)} SET {sets} WHERE {where}"  # noqa: S608
+
+        def params_of(values: dict, match: dict) -> list:
+            # in the order of the names the statement was built for (dicts keep theirs)
+            sets = zip(targets, values.values(), strict=True)
+            wheres = zip(conditions, match.values(), strict=True)
+            return [
+                *(f.get_db_prep_save(v, connection) for f, v in sets),
+                *(f.get_db_prep_value(v, connection) for f, v in wheres),
+            ]
+
+        built = _SQL[key] = (sql, params_of)
+    return built
+
+
+def update(model, values: dict, where: dict) -> int:
+    """`model.objects.filter(**where).update(**values)` for equality conditions on the
+    model's own fields; a foreign key is given by its column's name and an id
+    (`owner_user_id=3`). One statement whose SQL is built once per shape; returns the
+    number of rows changed."""
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    sql, params_of = update_sql(model, tuple(values), tuple(where), alias)
+    with cursor(connection) as c:
+        c.execute(sql, params_of(values, where))
+        return c.rowcount
