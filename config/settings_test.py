@@ -62,3 +62,17 @@ if _XDIST_WORKER.startswith("gw") and CELERY_BROKER_URL.startswith(("redis://", 
     _db = int(_url.path.strip("/") or 0) + int(_XDIST_WORKER[2:])
     CELERY_BROKER_URL = urlunsplit(_url._replace(path=f"/{_db}"))
     os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
+
+# Without CELERY_BROKER_URL the broker is the file transport of `make run`: the tests
+# publish into a folder of their own (one per process), never into var/celery, which a
+# fresh clone does not have.
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = tempfile.mkdtemp(prefix="motcua-test-broker-")
+    for _sub in ("queue", "control"):
+        os.makedirs(os.path.join(_broker_dir, _sub), exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": os.path.join(_broker_dir, "queue"),
+        "data_folder_out": os.path.join(_broker_dir, "queue"),
+        "control_folder": os.path.join(_broker_dir, "control"),
+        "store_processed": False,
+    }

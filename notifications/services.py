@@ -10,6 +10,7 @@ puts them back to pending with the attempt counted.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -22,12 +23,13 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, connections, router, transaction
 from django.db.models import F, Model, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from workflows.fieldprep import saver
 from workflows.ledger import ladder_for, next_action_on, step_date
 from workflows.models import Deadline, LadderStep, Recipient
 from workflows.roles import Role
@@ -166,6 +168,11 @@ def _publish_after_commit(ids_by_channel: dict[str, list[int]]) -> None:
         batch.add(channel, ids)
 
 
+@functools.cache
+def _savers(fields: tuple) -> list:
+    return [saver(f) for f in fields]
+
+
 def _insert_new(rows: list[Notification]) -> list[tuple[int, str]]:
     """Insert `rows`, skipping those whose idempotency key exists. One query per 1,000
     rows (within the parameter limits of PostgreSQL and SQLite).
@@ -173,7 +180,9 @@ def _insert_new(rows: list[Notification]) -> list[tuple[int, str]]:
     Returns (id, channel) of the rows actually inserted (`ON CONFLICT DO NOTHING
     RETURNING`, on PostgreSQL and SQLite alike).
     """
-    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+    fields = tuple(f for f in Notification._meta.concrete_fields if not f.primary_key)
+    savers = _savers(fields)
+    connection = connections[router.db_for_write(Notification)]  # not the proxy, in the loop
     table = connection.ops.quote_name(Notification._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -182,7 +191,7 @@ def _insert_new(rows: list[Notification]) -> list[tuple[int, str]]:
         chunk = rows[start : start + 1000]
         params: list = []
         for obj in chunk:
-            params.extend(f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields)
+            params.extend(save(obj, True, connection) for save in savers)
         # identifiers come from the model, every value is a parameter
         sql = (
             f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))} "  # noqa: S608

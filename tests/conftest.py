@@ -49,6 +49,17 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _broker_not_paused():
+    """A test whose broker publish failed leaves its process skipping publishes for a
+    few seconds (`notifications.services._pause_broker`): the next test starts without."""
+    from notifications import services
+
+    services._broker_paused_until = 0.0
+    yield
+    services._broker_paused_until = 0.0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar():
     calendar.invalidate_cache()
     selectors.catalogue_clear_local()  # a rolled-back test leaves no cached catalogue rows

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from django.db import DatabaseError, connections, router
 from django.db.models import Model
 
+from .fieldprep import prep, saver
+
 _SQL: dict = {}
 
 # Prepared statements a connection keeps (psycopg's default is 100; the engine's own
@@ -32,12 +34,18 @@ def _prepared_cursor_class():
 
         class PreparedCursor(ServerBindingCursor):
             """Every statement is prepared on the connection the first time it runs
-            (psycopg keeps them per connection and drops them on rollback)."""
+            (psycopg keeps them per connection and drops them on rollback). One such
+            cursor per connection is reused: `close()` only frees it for the next use."""
+
+            in_use = False
 
             def execute(self, query, params=None, *, prepare=None, binary=None):
                 return super().execute(
                     query, params, prepare=True if prepare is None else prepare, binary=binary
                 )
+
+            def close(self) -> None:
+                self.in_use = False
 
         _PREPARED_CURSOR = PreparedCursor
     return _PREPARED_CURSOR
@@ -47,11 +55,14 @@ def prepares(connection) -> bool:
     """True if `connection` runs the engine's statements as prepared statements: on
     PostgreSQL with psycopg 3 and `DATABASE_PREPARED_STATEMENTS` on (the settings give
     the connection a `prepare_threshold`)."""
-    return (
-        connection.vendor == "postgresql"
-        and connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
-        and getattr(connection.Database, "__version__", "2").startswith("3")
-    )
+    answer = getattr(connection, "_motcua_prepares", None)
+    if answer is None:
+        answer = connection._motcua_prepares = (
+            connection.vendor == "postgresql"
+            and connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
+            and getattr(connection.Database, "__version__", "2").startswith("3")
+        )
+    return answer
 
 
 def cursor(connection):
@@ -60,18 +71,27 @@ def cursor(connection):
     PostgreSQL parses and plans each once per connection instead of on every execution
     (a transition's locking read joins a dozen tables: planning it took 1.8 ms, running
     it 0.25 ms). Anywhere else, the connection's ordinary cursor. The cursor is Django's
-    wrapper, so query logging, `execute_wrapper` and `assertNumQueries` see it."""
+    wrapper, so query logging, `execute_wrapper` and `assertNumQueries` see it; use it
+    in a `with` block and read its results inside."""
     if not prepares(connection):
         return connection.cursor()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
-    with connection.wrap_database_errors:
-        raw = connection.connection
-        if raw.prepared_max != PREPARED_MAX:
-            raw.prepared_max = PREPARED_MAX
-        c = _prepared_cursor_class()(raw)
-        _same_timezone(connection, c)
-        return connection._prepare_cursor(c)
+    raw = connection.connection
+    c = getattr(connection, "_motcua_cursor", None)
+    if c is None or c.connection is not raw or c.in_use:
+        # the first use on this connection, or a statement while the kept cursor's
+        # results are still being read: a cursor of its own (kept only in the first case)
+        keep = c is None or c.connection is not raw
+        with connection.wrap_database_errors:
+            if raw.prepared_max != PREPARED_MAX:
+                raw.prepared_max = PREPARED_MAX
+            c = _prepared_cursor_class()(raw)
+            _same_timezone(connection, c)
+        if keep:
+            connection._motcua_cursor = c
+    c.in_use = True
+    return connection._prepare_cursor(c)
 
 
 def _same_timezone(connection, c) -> None:
@@ -92,10 +112,14 @@ def _insert_fields(model) -> list:
     ]
 
 
-def _related_ids(obj: Model, fields) -> None:
+def _relations(fields) -> list:
+    return [f for f in fields if f.is_relation and f.many_to_one]
+
+
+def _related_ids(obj: Model, relations) -> None:
     # as Model.save(): a foreign key assigned before its object was saved takes its id
-    for f in fields:
-        if f.is_relation and f.many_to_one and f.is_cached(obj):
+    for f in relations:
+        if f.is_cached(obj):
             related = f.get_cached_value(obj)
             if related is not None and getattr(obj, f.attname) is None:
                 if related.pk is None:
@@ -127,12 +151,12 @@ def insert(objs: Sequence[Model]) -> None:
             f"({', '.join(quote(f.column) for f in fields)}) "
             f"VALUES {', '.join([row] * len(objs))} RETURNING {quote(pk.column)}"
         )
-        built = _SQL[key] = (sql, fields, pk)
-    sql, fields, pk = built
+        built = _SQL[key] = (sql, fields, pk, [saver(f) for f in fields], _relations(fields))
+    sql, fields, pk, savers, relations = built
     params: list = []
     for obj in objs:
-        _related_ids(obj, fields)
-        params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+        _related_ids(obj, relations)
+        params.extend(save(obj, True, connection) for save in savers)
     with cursor(connection) as c:
         c.execute(sql, params)
         ids = [row[0] for row in c.fetchall()]
@@ -162,10 +186,10 @@ def save_fields(obj: Model, fields: Iterable[str]) -> None:
             f"UPDATE {quote(opts.db_table)} SET {sets} "  # noqa: S608
             f"WHERE {quote(opts.pk.column)} = %s"
         )
-        built = _SQL[key] = (sql, targets, opts.pk)
-    sql, targets, pk = built
-    _related_ids(obj, targets)
-    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in targets]
+        built = _SQL[key] = (sql, [saver(f) for f in targets], _relations(targets), opts.pk)
+    sql, savers, relations, pk = built
+    _related_ids(obj, relations)
+    params = [save(obj, False, connection) for save in savers]
     params.append(pk.get_db_prep_value(obj.pk, connection))
     with cursor(connection) as c:
         c.execute(sql, params)
@@ -204,12 +228,14 @@ def update_sql(model, set_names: Sequence[str], where_names: Sequence[str], alia
         where = " AND ".join(f"{quote(f.column)} = %s" for f in conditions)
         sql = f"UPDATE {quote(opts.db_table)} SET {sets} WHERE {where}"  # noqa: S608
 
+        preps = [prep(f) for f in targets]
+
         def params_of(values: dict, match: dict) -> list:
             # in the order of the names the statement was built for (dicts keep theirs)
-            sets = zip(targets, values.values(), strict=True)
+            sets = zip(preps, values.values(), strict=True)
             wheres = zip(conditions, match.values(), strict=True)
             return [
-                *(f.get_db_prep_save(v, connection) for f, v in sets),
+                *(to_param(v, connection) for to_param, v in sets),
                 *(f.get_db_prep_value(v, connection) for f, v in wheres),
             ]
 

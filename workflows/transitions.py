@@ -26,7 +26,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any, TypeVar
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
@@ -50,7 +50,8 @@ def after_commit(fn: Callable[[], Any]) -> None:
 
 
 def _outermost():
-    return connection.atomic_blocks[0] if connection.in_atomic_block else None
+    conn = connections[DEFAULT_DB_ALIAS]  # one lookup, not one per attribute
+    return conn.atomic_blocks[0] if conn.in_atomic_block else None
 
 
 def mark_held(obj: Model) -> Model:
@@ -62,9 +63,10 @@ def mark_held(obj: Model) -> Model:
 
 def is_held(obj: Model | None) -> bool:
     """True if `obj` was marked with `mark_held` in the transaction still open."""
-    if obj is None or not connection.in_atomic_block:
+    if obj is None:
         return False
-    return obj.__dict__.get("_workflows_held_by") is connection.atomic_blocks[0]
+    held_by = obj.__dict__.get("_workflows_held_by")
+    return held_by is not None and held_by is _outermost()
 
 
 def unmark_held(obj: Model) -> None:

@@ -134,12 +134,12 @@ def test_the_export_job(people, settings, tmp_path, django_capture_on_commit_cal
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from config.celery import app
 
-    app.conf.task_always_eager = True
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, True
     try:
         with django_capture_on_commit_callbacks(execute=True):
             job = statistics_export_start(quarter=Q1, actor=people["head"], live=True)
-    finally:
-        app.conf.task_always_eager = False
+    finally:  # as it was: the tests after this one in the process expect it
+        app.conf.task_always_eager = eager
     job.refresh_from_db()
     assert job.status == StatisticsExport.Status.DONE and job.progress == 100
     assert job.divisions == ["cn-qlkhcs"]
