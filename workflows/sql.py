@@ -8,16 +8,23 @@ row count and database, then only convert the values and execute it. They do wha
 `Model.save()` / `bulk_create()` do for the engine's models — field `pre_save`
 (auto_now, defaults), `get_db_prep_save`, the primary key read back — except sending
 the `pre_save`/`post_save` signals, which none of these models has.
+
+`sequence_next` numbers the engine's named series (dossier codes, register and decision
+numbers) in one upsert.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.apps import apps
 from django.db import DatabaseError, connections, router
 from django.db.models import Model
 
+from .models import NamedSequence
+
 _SQL: dict = {}
+_KEY_LENGTH = NamedSequence._meta.get_field("key").max_length
 
 
 def _insert_fields(model) -> list:
@@ -107,6 +114,43 @@ def save_fields(obj: Model, fields: Iterable[str]) -> None:
         cursor.execute(sql, params)
         if cursor.rowcount == 0:
             raise DatabaseError("Save with update_fields did not affect any rows.")
+
+
+def sequence_next(key: str, n: int = 1) -> int:
+    """Take the next `n` values of the named sequence `key` and return the last one: the
+    values taken are `last - n + 1` … `last`, the first of a new key is 1.
+
+    One upsert (`workflows.models.NamedSequence`, PostgreSQL and SQLite >= 3.35) that
+    keeps the row locked until the transaction commits, so two transactions never get
+    the same value: the second waits for the first, and gets the value after the first's
+    block once it commits, or the same block if it rolls back (a rolled-back number is
+    given again, so a series has no gaps). Call it late in the transaction that uses
+    the number: everyone numbering from the same key waits for that commit.
+
+    `key` is `<app label>:<name of the series>` (`directives:assignment:2024`), the app
+    being the one that numbers with it, so two apps' series never share a row."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"sequence_next: n must be an integer >= 1, not {n!r}")
+    label, _sep, name = key.partition(":")
+    if not name or label not in apps.app_configs or len(key) > _KEY_LENGTH:
+        raise ValueError(
+            f"sequence_next: {key!r} is not '<app label>:<name>' of at most "
+            f"{_KEY_LENGTH} characters"
+        )
+    alias = router.db_for_write(NamedSequence)
+    connection = connections[alias]
+    built = _SQL.get(("sequence", alias))
+    if built is None:
+        quote = connection.ops.quote_name
+        table, k, v = quote(NamedSequence._meta.db_table), quote("key"), quote("value")
+        built = _SQL["sequence", alias] = (
+            f"INSERT INTO {table} ({k}, {v}) VALUES (%s, %s) "  # noqa: S608 - our table
+            f"ON CONFLICT ({k}) DO UPDATE SET {v} = {table}.{v} + excluded.{v} "
+            f"RETURNING {v}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(built, [key, n])
+        return cursor.fetchone()[0]
 
 
 def next_in_sequence(counter_model, key: str) -> int:
