@@ -44,7 +44,7 @@ from workflows.selectors import (
     role_group,
     time_limit_rule,
 )
-from workflows.sql import next_in_sequence
+from workflows.sql import sequence_next
 from workflows.transitions import (
     after_commit,
     case_lock,
@@ -59,7 +59,6 @@ from .models import (
     PERMIT_KINDS,
     ApologySlip,
     Channel,
-    Counter,
     Device,
     DeviceCategory,
     Document,
@@ -135,7 +134,7 @@ def _today() -> date:
 
 
 def _next_number(key: str) -> int:
-    return next_in_sequence(Counter, key)
+    return sequence_next(f"permits:{key}")
 
 
 def _division(code: str) -> Division | None:
