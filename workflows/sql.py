@@ -151,18 +151,3 @@ def sequence_next(key: str, n: int = 1) -> int:
     with connection.cursor() as cursor:
         cursor.execute(built, [key, n])
         return cursor.fetchone()[0]
-
-
-def next_in_sequence(counter_model, key: str) -> int:
-    """The next value of the named sequence `key` kept in `counter_model` (a table of
-    `key` primary key and `value`): one upsert that takes the row lock and returns the
-    new value (PostgreSQL, and SQLite >= 3.35), so two transactions never get the same."""
-    connection = connections[router.db_for_write(counter_model)]
-    table = connection.ops.quote_name(counter_model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (key, value) VALUES (%s, 1) "  # noqa: S608 - our table name
-            f"ON CONFLICT (key) DO UPDATE SET value = {table}.value + 1 RETURNING value",
-            [key],
-        )
-        return cursor.fetchone()[0]
