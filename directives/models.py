@@ -293,17 +293,3 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_due_on:%d/%m/%Y} → {self.new_due_on:%d/%m/%Y}"
-
-
-class Counter(models.Model):
-    """Named sequences (assignment codes per year)."""
-
-    key = models.CharField(max_length=60, primary_key=True)
-    value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("bộ đếm số")
-        verbose_name_plural = _("bộ đếm số")
-
-    def __str__(self) -> str:
-        return f"{self.key}={self.value}"

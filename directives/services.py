@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from workflows.ledger import (
 from workflows.models import Deadline, Division
 from workflows.roles import Role
 from workflows.selectors import procedure_version_for, role_group
+from workflows.sql import sequence_next
 from workflows.transitions import case_lock, case_set, transition_perform
 from workflows.uploads import upload_check
 
@@ -42,7 +43,6 @@ from .models import (
     LEDGER_KIND,
     PROCEDURE_CODE,
     Assignment,
-    Counter,
     Extension,
     OutgoingKind,
     ProgressNote,
@@ -68,18 +68,9 @@ def _raise_first(problems: list[rules.Problem]) -> None:
 
 
 def allocate_codes(year: int, n: int) -> list[str]:
-    """`n` new assignment codes of `year` (NV-2024-0001 …), in one upsert that holds the
-    counter row until commit, so two transactions never get the same codes."""
-    connection = connections[router.db_for_write(Counter)]
-    table = connection.ops.quote_name(Counter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (key, value) VALUES (%s, %s) "  # noqa: S608 - our table name
-            f"ON CONFLICT (key) DO UPDATE SET value = {table}.value + excluded.value "
-            "RETURNING value",
-            [f"assignment:{year}", n],
-        )
-        last = cursor.fetchone()[0]
+    """`n` new assignment codes of `year` (NV-2024-0001 …), reserved at once in the
+    engine's named sequence, so two transactions never get the same codes."""
+    last = sequence_next(f"directives:assignment:{year}", n)
     return [f"NV-{year}-{i:04d}" for i in range(last - n + 1, last + 1)]
 
 

@@ -466,17 +466,3 @@ class Relief(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_state_display()}"
-
-
-class Counter(models.Model):
-    """Named sequences (decision numbers per year)."""
-
-    key = models.CharField(max_length=60, primary_key=True)
-    value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("bộ đếm số")
-        verbose_name_plural = _("bộ đếm số")
-
-    def __str__(self) -> str:
-        return f"{self.key}={self.value}"

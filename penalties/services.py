@@ -33,14 +33,13 @@ from workflows.ledger import deadline_open, deadlines_close_open, deadlines_for_
 from workflows.models import Deadline
 from workflows.roles import Role
 from workflows.selectors import division_by_code, procedure_version_for, role_group, time_limit_rule
-from workflows.sql import next_in_sequence
+from workflows.sql import sequence_next
 from workflows.transitions import case_lock, case_set, mark_held, transition_perform
 
 from . import access, rules
 from .models import (
     PROCEDURE_CODE,
     UNPAID_STATES,
-    Counter,
     DecisionCase,
     DeliveryAttempt,
     Inspection,
@@ -82,7 +81,7 @@ def _param(case: PenaltyCase, key: str, default=None):
 
 
 def _next_number(key: str) -> int:
-    return next_in_sequence(Counter, key)
+    return sequence_next(f"penalties:{key}")
 
 
 # --- who may act ---------------------------------------------------------------------------

@@ -582,17 +582,3 @@ class Permit(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-
-class Counter(models.Model):
-    """Sequences for dossier codes and register numbers, taken under a row lock."""
-
-    key = models.CharField(max_length=40, primary_key=True)
-    value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("bộ đếm số")
-        verbose_name_plural = _("bộ đếm số")
-
-    def __str__(self) -> str:
-        return f"{self.key}={self.value}"

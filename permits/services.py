@@ -46,7 +46,7 @@ from workflows.selectors import (
     role_group,
     time_limit_rule,
 )
-from workflows.sql import next_in_sequence, save_fields
+from workflows.sql import save_fields, sequence_next
 from workflows.sql import update as sql_update
 from workflows.transitions import (
     after_commit,
@@ -62,7 +62,6 @@ from .models import (
     PERMIT_KINDS,
     ApologySlip,
     Channel,
-    Counter,
     Device,
     DeviceCategory,
     Document,
@@ -138,7 +137,7 @@ def _today() -> date:
 
 
 def _next_number(key: str) -> int:
-    return next_in_sequence(Counter, key)
+    return sequence_next(f"permits:{key}")
 
 
 def _division(code: str) -> Division | None:

@@ -616,16 +616,6 @@ class Tally(models.Model):
         return f"{self.council_id} #{self.number}: {self.outcome_label}"
 
 
-class Counter(models.Model):
-    """Named sequences (council codes)."""
-
-    key = models.CharField(max_length=40, primary_key=True)
-    value = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.key}={self.value}"
-
-
 # =========================================================================================
 # Provincial S&T tasks (nhiệm vụ KH&CN cấp tỉnh), from ordering to acceptance (issue 10).
 #

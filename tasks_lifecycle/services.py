@@ -25,7 +25,7 @@ from workflows.calendar import add_working_days
 from workflows.errors import DomainError, TransitionRefused
 from workflows.ledger import deadline_open, deadlines_close_open
 from workflows.selectors import division_by_code
-from workflows.sql import next_in_sequence
+from workflows.sql import sequence_next
 from workflows.transitions import mark_held, transition_perform
 from workflows.uploads import upload_check
 
@@ -38,7 +38,6 @@ from .models import (
     Council,
     CouncilKind,
     CouncilSubject,
-    Counter,
     Expert,
     Membership,
     Paper,
@@ -97,7 +96,7 @@ def _today() -> date:
 
 
 def _next_number(key: str) -> int:
-    return next_in_sequence(Counter, key)
+    return sequence_next(f"tasks_lifecycle:{key}")
 
 
 def _require(council: Council, *states: str, action: str) -> None:

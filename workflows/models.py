@@ -621,3 +621,21 @@ class LedgerTallyStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of} {self.computed_at}"
+
+
+class NamedSequence(models.Model):
+    """The engine's numbered series (dossier codes, register and decision numbers):
+    one row a series, its key namespaced by the app label of the app that numbers with
+    it (`permits:dossier:GPBX:20240108`, `penalties:qd-2024`). Written only through
+    `workflows.sql.sequence_next`."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    value = models.PositiveIntegerField(default=0)  # the last value taken
+
+    class Meta:
+        verbose_name = _("bộ đếm số")
+        verbose_name_plural = _("bộ đếm số")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

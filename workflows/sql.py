@@ -8,18 +8,24 @@ row count and database, then only convert the values and execute it. They do wha
 `Model.save()` / `bulk_create()` do for the engine's models — field `pre_save`
 (auto_now, defaults), `get_db_prep_save`, the primary key read back — except sending
 the `pre_save`/`post_save` signals, which none of these models has.
+
+`sequence_next` numbers the engine's named series (dossier codes, register and decision
+numbers) in one upsert.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.apps import apps
 from django.db import DatabaseError, connections, router
 from django.db.models import Model
 
 from .fieldprep import prep, saver
+from .models import NamedSequence
 
 _SQL: dict = {}
+_KEY_LENGTH = NamedSequence._meta.get_field("key").max_length
 
 # Prepared statements a connection keeps (psycopg's default is 100; the engine's own
 # statements over every procedure are a few hundred kinds, each a small plan).
@@ -197,21 +203,6 @@ def save_fields(obj: Model, fields: Iterable[str]) -> None:
             raise DatabaseError("Save with update_fields did not affect any rows.")
 
 
-def next_in_sequence(counter_model, key: str) -> int:
-    """The next value of the named sequence `key` kept in `counter_model` (a table of
-    `key` primary key and `value`): one upsert that takes the row lock and returns the
-    new value (PostgreSQL, and SQLite >= 3.35), so two transactions never get the same."""
-    connection = connections[router.db_for_write(counter_model)]
-    table = connection.ops.quote_name(counter_model._meta.db_table)
-    with cursor(connection) as c:
-        c.execute(
-            f"INSERT INTO {table} (key, value) VALUES (%s, 1) "  # noqa: S608 - our table name
-            f"ON CONFLICT (key) DO UPDATE SET value = {table}.value + 1 RETURNING value",
-            [key],
-        )
-        return c.fetchone()[0]
-
-
 def update_sql(model, set_names: Sequence[str], where_names: Sequence[str], alias: str):
     """(sql, params_of) of `UPDATE <model> SET <set_names> = … WHERE <where_names> = …`
     (every condition an equality, joined by AND), built once per model, field lists and
@@ -254,3 +245,40 @@ def update(model, values: dict, where: dict) -> int:
     with cursor(connection) as c:
         c.execute(sql, params_of(values, where))
         return c.rowcount
+
+
+def sequence_next(key: str, n: int = 1) -> int:
+    """Take the next `n` values of the named sequence `key` and return the last one: the
+    values taken are `last - n + 1` … `last`, the first of a new key is 1.
+
+    One upsert (`workflows.models.NamedSequence`, PostgreSQL and SQLite >= 3.35) that
+    keeps the row locked until the transaction commits, so two transactions never get
+    the same value: the second waits for the first, and gets the value after the first's
+    block once it commits, or the same block if it rolls back (a rolled-back number is
+    given again, so a series has no gaps). Call it late in the transaction that uses
+    the number: everyone numbering from the same key waits for that commit.
+
+    `key` is `<app label>:<name of the series>` (`directives:assignment:2024`), the app
+    being the one that numbers with it, so two apps' series never share a row."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"sequence_next: n must be an integer >= 1, not {n!r}")
+    label, _sep, name = key.partition(":")
+    if not name or label not in apps.app_configs or len(key) > _KEY_LENGTH:
+        raise ValueError(
+            f"sequence_next: {key!r} is not '<app label>:<name>' of at most "
+            f"{_KEY_LENGTH} characters"
+        )
+    alias = router.db_for_write(NamedSequence)
+    connection = connections[alias]
+    built = _SQL.get(("sequence", alias))
+    if built is None:
+        quote = connection.ops.quote_name
+        table, k, v = quote(NamedSequence._meta.db_table), quote("key"), quote("value")
+        built = _SQL["sequence", alias] = (
+            f"INSERT INTO {table} ({k}, {v}) VALUES (%s, %s) "  # noqa: S608 - our table
+            f"ON CONFLICT ({k}) DO UPDATE SET {v} = {table}.{v} + excluded.{v} "
+            f"RETURNING {v}"
+        )
+    with cursor(connection) as c:
+        c.execute(built, [key, n])
+        return c.fetchone()[0]

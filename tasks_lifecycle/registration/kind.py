@@ -15,11 +15,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tasks_lifecycle.models import Counter, Stage
+from tasks_lifecycle.models import Stage
 from workflows.errors import ActionForbidden, DomainError
 from workflows.onestop.kinds import Details, OneStopKind
 from workflows.registry import StatisticsSource
-from workflows.sql import next_in_sequence
+from workflows.sql import sequence_next
 
 from .models import ResultRegistration
 
@@ -163,7 +163,7 @@ def _issue(case, *, actor, on: date) -> ResultRegistration:
         raise DomainError(_("Hồ sơ chưa có thông tin kết quả nhiệm vụ đăng ký."))
     if reg.number:
         return reg
-    seq = next_in_sequence(Counter, f"gcn-dkkq:{on.year}")
+    seq = sequence_next(f"task_registration:gcn-dkkq:{on.year}")
     reg.number = f"{seq:02d}/{on.year}/GCN-SKHCN"
     reg.issued_on = on
     reg.signed_by = actor
