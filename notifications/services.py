@@ -92,7 +92,15 @@ def _publish(ids_by_channel: dict[str, list[int]], *, honour_pause: bool = True)
                 continue
             try:
                 # no time limits in the message: the consuming worker's own apply
-                DELIVERY_TASKS[channel].apply_async((chunk,), time_limit=None, soft_time_limit=None)
+                DELIVERY_TASKS[channel].apply_async(
+                    (chunk,),
+                    time_limit=None,
+                    soft_time_limit=None,
+                    # what the worker logs of its arguments, written here and not by
+                    # Celery's safe repr of the whole id list
+                    argsrepr=f"([{len(chunk)} ids],)",
+                    kwargsrepr="{}",
+                )
             except Exception:
                 if current_app.conf.task_always_eager:
                     raise  # an eager task's own error, not the broker's

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows.lookup_limit import RATE_LIMITED_MESSAGE, lookup_attempt_allowed  # noqa: F401 (re-exported)
 from workflows.models import ClockEvent, DayUnit, LegalClock
 from workflows.onestop import kinds
+from workflows.sql import cursor as sql_cursor
 
 from .models import Dossier, Status
 
@@ -136,7 +137,7 @@ def _fetch(code: str) -> dict[str, Any] | None:
     sql, params, at = _lookup_sql()
     params = list(params)
     params[at] = code
-    with connection.cursor() as cursor:
+    with sql_cursor(connection) as cursor:  # prepared: planned once per connection
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return dict(zip(_COLUMNS, row, strict=True)) if row else None

@@ -77,9 +77,11 @@ def cursor(connection):
     PostgreSQL parses and plans each once per connection instead of on every execution
     (a transition's locking read joins a dozen tables: planning it took 1.8 ms, running
     it 0.25 ms). Anywhere else, the connection's ordinary cursor. The cursor is Django's
-    wrapper, so query logging, `execute_wrapper` and `assertNumQueries` see it; use it
-    in a `with` block and read its results inside."""
-    if not prepares(connection):
+    wrapper, so `execute_wrapper` and `assertNumQueries` see it; use it in a `with`
+    block and read its results inside. While queries are logged (DEBUG, or a test
+    capturing them) it is the ordinary cursor, whose log shows each statement with its
+    values."""
+    if not prepares(connection) or connection.queries_logged:
         return connection.cursor()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
