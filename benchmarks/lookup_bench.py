@@ -178,7 +178,10 @@ def _client(port: int, kind: str, cases, limit: int, seconds: float, barrier, ou
     while done < limit and time.perf_counter() - t0 < seconds:
         method, url, body, headers = next(gen)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.request(method, url, body=body, headers={"Host": "127.0.0.1", **headers})
+        # a bytes body goes out with the headers in one segment (a str one in a second,
+        # which Nagle and delayed ACKs can hold for tens of milliseconds)
+        data = body.encode() if isinstance(body, str) else body
+        conn.request(method, url, body=data, headers={"Host": "127.0.0.1", **headers})
         r = conn.getresponse()
         payload = r.read()
         conn.close()

@@ -359,7 +359,9 @@ def _http_worker(port: int, codes: list[str], cookies: dict, specialist: str, ba
             conn.request(
                 "POST",
                 f"/api/permits/dossiers/{code}/{action}/",
-                body=json.dumps(body),
+                # bytes: http.client sends them with the headers in one segment (a str
+                # body goes in a second one, which Nagle and delayed ACKs can hold ~40 ms)
+                body=json.dumps(body).encode(),
                 headers=headers,
             )
             response = conn.getresponse()
