@@ -354,9 +354,9 @@ _PLAIN: dict = {}
 def _plain_fields(model) -> tuple | None:
     """The attnames of `model`'s concrete fields if an instance read from the database
     can be made by filling its `__dict__` — what `Model.__init__` does with a full row,
-    field by field — else None: the model overrides `from_db`, something listens to its
-    init signals, or a field's descriptor does more than store the value (django-fsm's
-    state proxies)."""
+    field by field — else None: the model overrides `from_db` or `__init__`, something
+    listens to its init signals, or a field's descriptor does more than store the value
+    (django-fsm's state proxies)."""
     plain = _PLAIN.get(model, False)
     if plain is False:
         from django.db.models import Model
@@ -365,6 +365,7 @@ def _plain_fields(model) -> tuple | None:
         fields = model._meta.concrete_fields
         ok = (
             model.from_db.__func__ is Model.from_db.__func__
+            and model.__init__ is Model.__init__
             and not pre_init.has_listeners(model)
             and not post_init.has_listeners(model)
             and not any(getattr(f, "state_proxy", None) for f in fields)
