@@ -100,6 +100,10 @@ def _publish(ids_by_channel: dict[str, list[int]], *, honour_pause: bool = True)
                     # Celery's safe repr of the whole id list
                     argsrepr=f"([{len(chunk)} ids],)",
                     kwargsrepr="{}",
+                    # the message goes to its queue by name (the default exchange), which
+                    # needs no declaring: the workers declare their queues when they
+                    # start (a third fewer Python calls per publish)
+                    declare=[],
                 )
             except Exception:
                 if current_app.conf.task_always_eager:
