@@ -10,7 +10,6 @@ An unknown code and a wrong key give the same answer, after the same single quer
 from __future__ import annotations
 
 import secrets
-import threading
 from datetime import date
 from typing import Any
 
@@ -22,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows.lookup_limit import RATE_LIMITED_MESSAGE, lookup_attempt_allowed  # noqa: F401 (re-exported)
 from workflows.models import ClockEvent, DayUnit, LegalClock
 from workflows.onestop import kinds
-from workflows.sql import cursor as sql_cursor
+from workflows.sql import compiled_values
 
 from .models import Dossier, Status
 
@@ -110,37 +109,21 @@ _COLUMNS = (
     *(f"result_clock__{c}" for c in _CLOCK_COLUMNS),
     "extension_count",
 )
-_SENTINEL = "motcua-lookup-code-sentinel"
-_compiled: dict[str, tuple[str, list, int]] = {}
-_compiled_lock = threading.Lock()
-
-
-def _lookup_sql() -> tuple[str, list, int]:
-    key = connection.vendor
-    compiled = _compiled.get(key)
-    if compiled is None:
-        qs = (
-            Dossier.objects.filter(code=_SENTINEL)
-            .order_by()
-            .annotate(extension_count=_extension_count())
-            .values_list(*_COLUMNS)[:1]
-        )
-        sql, params = qs.query.sql_with_params()
-        params = list(params)
-        compiled = (sql, params, params.index(_SENTINEL))
-        with _compiled_lock:
-            _compiled[key] = compiled
-    return compiled
 
 
 def _fetch(code: str) -> dict[str, Any] | None:
-    sql, params, at = _lookup_sql()
-    params = list(params)
-    params[at] = code
-    with sql_cursor(connection) as cursor:  # prepared: planned once per connection
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return dict(zip(_COLUMNS, row, strict=True)) if row else None
+    rows = compiled_values(
+        "permits.lookup",
+        lambda sentinel: (
+            Dossier.objects.filter(code=sentinel)
+            .order_by()
+            .annotate(extension_count=_extension_count())
+            .values_list(*_COLUMNS)[:1]
+        ),
+        code,
+        connection,
+    )
+    return dict(zip(_COLUMNS, rows[0], strict=True)) if rows else None
 
 
 def _public_status_of_row(row: dict[str, Any]) -> dict[str, Any]:

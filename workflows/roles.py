@@ -25,44 +25,26 @@ DEPARTMENT_WIDE_ROLES = frozenset({Role.DIRECTOR, Role.ACCOUNTANT})
 LEADER_ROLES = frozenset({Role.HEAD_OF_DIVISION, Role.DIRECTOR})
 
 
-_ROLES_SQL: dict = {}
-_PK_SENTINEL = -987_654_321
-
-
-def _roles_sql(connection) -> tuple[str, list, int]:
-    # the ORM's SQL of the query below, compiled once per database with a sentinel for
-    # the user's id; every request of a signed-in user runs it
-    built = _ROLES_SQL.get(connection.alias)
-    if built is None:
-        from django.contrib.auth import get_user_model
-
-        qs = (
-            get_user_model()
-            ._default_manager.filter(pk=_PK_SENTINEL)
-            .order_by()
-            .values_list("groups__name", "division__code")
-        )
-        sql, params = qs.query.sql_with_params()
-        params = list(params)
-        built = _ROLES_SQL[connection.alias] = (sql, params, params.index(_PK_SENTINEL))
-    return built
-
-
 def _load(user) -> None:
     """The user's groups and division code in one query (compiled once, prepared on
-    PostgreSQL), cached on the user object for the request (workflows.access reads the
-    division too)."""
+    PostgreSQL: every signed-in request runs it), cached on the user object for the
+    request (workflows.access reads the division too)."""
+    from django.contrib.auth import get_user_model
     from django.db import connections, router
 
-    from .sql import cursor
+    from .sql import compiled_values
 
-    connection = connections[router.db_for_read(type(user))]
-    sql, params, at = _roles_sql(connection)
-    params = list(params)
-    params[at] = user.pk
-    with cursor(connection) as c:
-        c.execute(sql, params)
-        rows = c.fetchall()
+    model = get_user_model()  # not type(user): request.user is a lazy object
+    rows = compiled_values(
+        "workflows.roles",
+        lambda pk: (
+            model._default_manager.filter(pk=pk)
+            .order_by()
+            .values_list("groups__name", "division__code")
+        ),
+        user.pk,
+        connections[router.db_for_read(model)],
+    )
     user._motcua_roles = {name for name, _code in rows if name}
     user.__dict__["_motcua_division"] = rows[0][1] if rows else None
 

@@ -284,3 +284,26 @@ def sequence_next(key: str, n: int = 1) -> int:
     with cursor(connection) as c:
         c.execute(built, [key, n])
         return c.fetchone()[0]
+
+
+def compiled_values(key, build, value, connection) -> list[tuple]:
+    """The rows of `build(sentinel)` — a values/values_list queryset whose one parameter
+    is compared for equality — for `value`: its SQL is compiled by the ORM once per
+    `key` and database, then run prepared (`cursor`) with only the value changed. For
+    the reads every request makes (a user's roles, the public lookup)."""
+    slot = (key, connection.alias)
+    built = _SQL.get(slot)
+    if built is None:
+        sentinel = _SENTINELS[type(value)]
+        sql, params = build(sentinel).query.sql_with_params()
+        params = list(params)
+        built = _SQL[slot] = (sql, params, params.index(sentinel))
+    sql, params, at = built
+    params = list(params)
+    params[at] = value
+    with cursor(connection) as c:
+        c.execute(sql, params)
+        return c.fetchall()
+
+
+_SENTINELS = {int: -987_654_321, str: "motcua-compiled-values-sentinel"}
