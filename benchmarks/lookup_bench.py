@@ -6,7 +6,7 @@ over (the better round counts), with a bounded Python client (C processes, each 
 R requests and T seconds, a new connection per request as gunicorn's sync workers
 close it):
 
-- `GET /healthz` (one `SELECT 1` and a cache round trip: the reference),
+- `GET /healthz` (one `SELECT 1`, a cache write and a cache read: the reference),
 - `POST /api/permits/lookup/` (JSON: dossier code and lookup key),
 - `POST /tra-cuu/` (the public page's form, with its CSRF token),
 
@@ -15,6 +15,10 @@ from gunicorn's access log, `%(D)s` µs) and the ratio of each lookup to `/healt
 It prints figures; it is not a test. Run from the project root:
 
     .venv/bin/python benchmarks/lookup_bench.py [-c 2] [-r 1500] [-t 20]
+
+The servers share their cache in Redis, as a deployment with several workers does
+(`--cache-url`, default CACHE_REDIS_URL or redis://127.0.0.1:6379/14; `--cache-url ''`
+for the file cache of `make run`).
 
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/motcua_lookup_bench) names the
 database; it is created if missing and migrated; the script refuses a database whose
@@ -51,6 +55,12 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("-r", "--requests", type=int, default=1500, help="requests per client")
     p.add_argument("-t", "--seconds", type=float, default=20.0, help="time limit per client")
     p.add_argument("--dossiers", type=int, default=20)
+    p.add_argument(
+        "--cache-url",
+        default=os.environ.get("CACHE_REDIS_URL") or "redis://127.0.0.1:6379/14",
+        help="the shared cache of the servers (a deployment's CACHE_REDIS_URL); '' for "
+        "the file cache of a single machine",
+    )
     p.add_argument("--allow-any-db", action="store_true")
     return p.parse_args()
 
@@ -66,6 +76,7 @@ from bench_env import (  # noqa: E402
 )
 
 local_run_defaults()
+os.environ["CACHE_REDIS_URL"] = ARGS.cache_url
 os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -229,7 +240,8 @@ def main() -> None:
     print(
         f"database {connection.settings_dict['NAME']}, {len(cases)} dossiers; gunicorn 2 "
         f"workers, {ARGS.clients} client processes × ≤ {ARGS.requests} requests, ≤ "
-        f"{ARGS.seconds:.0f} s; OPTIONS {connection.settings_dict.get('OPTIONS') or {}}"
+        f"{ARGS.seconds:.0f} s; cache {ARGS.cache_url or 'file'}; "
+        f"OPTIONS {connection.settings_dict.get('OPTIONS') or {}}"
     )
     connections.close_all()
     fd, log = tempfile.mkstemp(prefix="motcua-lookup-", suffix=".log")

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from workflows.api_serializers import Serializer
 from workflows.models import Division
 
 from . import rules, selectors
@@ -119,7 +120,7 @@ class AssignmentDetailSerializer(AssignmentListSerializer):
         read_only_fields = fields
 
 
-class AssignmentCreateSerializer(serializers.Serializer):
+class AssignmentCreateSerializer(Serializer):
     source = serializers.ChoiceField(choices=Source.choices)
     source_kind = serializers.ChoiceField(choices=SourceKind.choices)
     source_number = serializers.CharField(max_length=60)
@@ -141,25 +142,25 @@ class AssignmentCreateSerializer(serializers.Serializer):
     )
 
 
-class AssignmentAssignSerializer(serializers.Serializer):
+class AssignmentAssignSerializer(Serializer):
     officer = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True)
     )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class AssignmentNoteInSerializer(serializers.Serializer):
+class AssignmentNoteInSerializer(Serializer):
     text = serializers.CharField(max_length=4000)
     file = serializers.FileField(required=False)
 
 
-class AssignmentExtendSerializer(serializers.Serializer):
+class AssignmentExtendSerializer(Serializer):
     new_due_on = _date()
     reason = serializers.CharField()
     approval = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
-class AssignmentCompleteSerializer(serializers.Serializer):
+class AssignmentCompleteSerializer(Serializer):
     outgoing_kind = serializers.ChoiceField(choices=OutgoingKind.choices)
     outgoing_number = serializers.CharField(max_length=60)
     outgoing_date = _date()
@@ -167,16 +168,16 @@ class AssignmentCompleteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class AssignmentCancelSerializer(serializers.Serializer):
+class AssignmentCancelSerializer(Serializer):
     reason = serializers.CharField()
     cancelled_on = _date(required=False, allow_null=True, default=None)
 
 
-class AssignmentImportUploadSerializer(serializers.Serializer):
+class AssignmentImportUploadSerializer(Serializer):
     file = serializers.FileField(help_text=_("Sổ theo dõi nhiệm vụ, .xlsx hoặc .csv (UTF-8)"))
 
 
-class AssignmentImportResultSerializer(serializers.Serializer):
+class AssignmentImportResultSerializer(Serializer):
     batch = serializers.IntegerField(source="batch.pk")
     created = serializers.IntegerField()
     completed = serializers.IntegerField()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from workflows.api_serializers import Serializer
+
 from . import access
 from .models import DeliveryAttempt, Inspection, PenaltyCase, Relief, TreasuryReceipt
 from .selectors import case_money, next_date
@@ -126,7 +128,7 @@ class CaseDetailSerializer(CaseListSerializer):
         return data
 
 
-class CaseOpenSerializer(serializers.Serializer):
+class CaseOpenSerializer(Serializer):
     violator_name = serializers.CharField(max_length=300)
     violator_is_organisation = serializers.BooleanField(default=True)
     violator_address = serializers.CharField(max_length=400, required=False, default="")
@@ -141,24 +143,24 @@ class CaseOpenSerializer(serializers.Serializer):
     )
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(Serializer):
     note = serializers.CharField(max_length=4000, required=False, default="", allow_blank=True)
 
 
-class RequiredNoteSerializer(serializers.Serializer):
+class RequiredNoteSerializer(Serializer):
     note = serializers.CharField(max_length=4000)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(Serializer):
     reason = serializers.CharField(max_length=4000)
 
 
-class ProposeSerializer(serializers.Serializer):
+class ProposeSerializer(Serializer):
     amount = serializers.IntegerField(min_value=1, max_value=10_000_000_000)
     payment_days = serializers.IntegerField(min_value=1, max_value=365, required=False)
 
 
-class SignSerializer(serializers.Serializer):
+class SignSerializer(Serializer):
     number = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
     by_chairman = serializers.BooleanField(
         default=False,
@@ -176,25 +178,25 @@ class SignSerializer(serializers.Serializer):
     )
 
 
-class DeliverySerializerIn(serializers.Serializer):
+class DeliverySerializerIn(Serializer):
     on = serializers.DateField(input_formats=DATE_FORMATS)
     outcome = serializers.ChoiceField(choices=DeliveryAttempt.Outcome.choices)
     by_post = serializers.BooleanField(default=False)
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 
-class PaymentSerializer(serializers.Serializer):
+class PaymentSerializer(Serializer):
     number = serializers.CharField(max_length=60)
     value_date = serializers.DateField(input_formats=DATE_FORMATS)
     amount = serializers.IntegerField(min_value=1, max_value=10_000_000_000)
 
 
-class InstalmentItemSerializer(serializers.Serializer):
+class InstalmentItemSerializer(Serializer):
     due = serializers.DateField(input_formats=DATE_FORMATS)
     amount = serializers.IntegerField(min_value=1, max_value=10_000_000_000)
 
 
-class InstalmentsSerializer(serializers.Serializer):
+class InstalmentsSerializer(Serializer):
     approve = serializers.BooleanField()
     requested_on = serializers.DateField(input_formats=DATE_FORMATS)
     hardship_certified = serializers.BooleanField(default=False)
@@ -202,7 +204,7 @@ class InstalmentsSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=4000, required=False, default="", allow_blank=True)
 
 
-class PostponementSerializer(serializers.Serializer):
+class PostponementSerializer(Serializer):
     approve = serializers.BooleanField()
     requested_on = serializers.DateField(input_formats=DATE_FORMATS)
     until = serializers.DateField(
@@ -212,16 +214,16 @@ class PostponementSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=4000, required=False, default="", allow_blank=True)
 
 
-class EnforcementSerializer(serializers.Serializer):
+class EnforcementSerializer(Serializer):
     measure = serializers.ChoiceField(choices=list(ENFORCEMENT_MEASURES.items()))
     number = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
 
 
-class StatementUploadSerializer(serializers.Serializer):
+class StatementUploadSerializer(Serializer):
     file = serializers.FileField(help_text=_("Sao kê Kho bạc: CSV (UTF-8) hoặc Excel .xlsx."))
 
 
-class StatementResultSerializer(serializers.Serializer):
+class StatementResultSerializer(Serializer):
     id = serializers.IntegerField()
     file_name = serializers.CharField()
     matched = serializers.IntegerField()
@@ -230,12 +232,12 @@ class StatementResultSerializer(serializers.Serializer):
     report = serializers.ListField(child=serializers.DictField())
 
 
-class LookupRequestSerializer(serializers.Serializer):
+class LookupRequestSerializer(Serializer):
     decision_number = serializers.CharField(max_length=60)
     key = serializers.CharField(max_length=20)
 
 
-class LookupResultSerializer(serializers.Serializer):
+class LookupResultSerializer(Serializer):
     decision_number = serializers.CharField()
     decided_on = serializers.DateField()
     status = serializers.CharField()

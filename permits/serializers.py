@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from workflows.api_serializers import ModelSerializer
+from workflows.api_serializers import ModelSerializer, Serializer
 from workflows.audit import audit_trail_list
 from workflows.onestop import kinds
 
@@ -77,7 +77,7 @@ def _action_label(action: str) -> str:
     return action
 
 
-class DossierErrorSerializer(serializers.Serializer):
+class DossierErrorSerializer(Serializer):
     """The body of every refused request."""
 
     detail = serializers.CharField(help_text=_("Lý do, bằng tiếng Việt."))
@@ -87,7 +87,7 @@ class DossierErrorSerializer(serializers.Serializer):
 
 
 # --- input ----------------------------------------------------------------------------
-class DossierDeviceInputSerializer(serializers.Serializer):
+class DossierDeviceInputSerializer(Serializer):
     category = serializers.ChoiceField(choices=DeviceCategory.choices, label=_("loại thiết bị"))
     model_name = serializers.CharField(max_length=120, label=_("mã hiệu (model)"))
     serial_number = serializers.CharField(max_length=120, label=_("số sê-ri"))
@@ -102,7 +102,7 @@ class DossierDeviceInputSerializer(serializers.Serializer):
         return services.DeviceInput(**data)
 
 
-class DossierWorkerInputSerializer(serializers.Serializer):
+class DossierWorkerInputSerializer(Serializer):
     name = serializers.CharField(max_length=120, label=_("họ và tên"))
     birth_date = _date_field(label=_("ngày sinh"))
     # as the page's form: a citizen identity card (CCCD) number is exactly 12 digits
@@ -121,7 +121,7 @@ def _worker(data: dict | None) -> services.WorkerInput | None:
     return services.WorkerInput(**data) if data else None
 
 
-class DossierCreateSerializer(serializers.Serializer):
+class DossierCreateSerializer(Serializer):
     """A new draft dossier filed online by the signed-in applicant."""
 
     # every registered one-stop kind (set when the serializer is made)
@@ -237,7 +237,7 @@ class DossierCreateSerializer(serializers.Serializer):
         }
 
 
-class DossierDocumentUploadSerializer(serializers.Serializer):
+class DossierDocumentUploadSerializer(Serializer):
     item = serializers.SlugField(
         max_length=40, help_text=_("Mã thành phần hồ sơ trong danh mục, ví dụ: kiem-xa.")
     )
@@ -252,19 +252,19 @@ class DossierDocumentUploadSerializer(serializers.Serializer):
     )
 
 
-class DossierNoteSerializer(serializers.Serializer):
+class DossierNoteSerializer(Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", label=_("ghi chú"))
 
 
-class DossierRequiredNoteSerializer(serializers.Serializer):
+class DossierRequiredNoteSerializer(Serializer):
     note = serializers.CharField(label=_("lý do"))
 
 
-class DossierReasonsSerializer(serializers.Serializer):
+class DossierReasonsSerializer(Serializer):
     reasons = serializers.CharField(label=_("lý do"))
 
 
-class DossierSupplementRequestSerializer(serializers.Serializer):
+class DossierSupplementRequestSerializer(Serializer):
     items = serializers.ListField(
         child=serializers.SlugField(max_length=40),
         allow_empty=False,
@@ -273,14 +273,14 @@ class DossierSupplementRequestSerializer(serializers.Serializer):
     reasons = serializers.CharField(label=_("nội dung yêu cầu"))
 
 
-class DossierFeeSerializer(serializers.Serializer):
+class DossierFeeSerializer(Serializer):
     receipt_no = serializers.CharField(max_length=60, label=_("số biên lai"))
     paid_on = _date_field(
         required=False, allow_null=True, default=None, help_text=_("Mặc định: hôm nay.")
     )
 
 
-class DossierAssignSerializer(serializers.Serializer):
+class DossierAssignSerializer(Serializer):
     specialist = serializers.SlugRelatedField(
         slug_field="username",
         queryset=get_user_model().objects.filter(is_active=True),
@@ -288,21 +288,21 @@ class DossierAssignSerializer(serializers.Serializer):
     )
 
 
-class DossierAppraisalSerializer(serializers.Serializer):
+class DossierAppraisalSerializer(Serializer):
     conclusion = serializers.ChoiceField(
         choices=[("pass", _("Đạt yêu cầu")), ("fail", _("Không đạt yêu cầu"))]
     )
     findings = serializers.CharField(label=_("nội dung biên bản thẩm định"))
 
 
-class DossierReviewSerializer(serializers.Serializer):
+class DossierReviewSerializer(Serializer):
     approve = serializers.BooleanField(
         help_text=_("true: trình lãnh đạo Sở ký; false: trả lại chuyên viên (phải nêu lý do).")
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DossierApologyDraftSerializer(serializers.Serializer):
+class DossierApologyDraftSerializer(Serializer):
     reason = serializers.CharField(label=_("lý do chậm"))
     new_date = _date_field(
         required=False,
@@ -312,7 +312,7 @@ class DossierApologyDraftSerializer(serializers.Serializer):
     )
 
 
-class DossierLookupRequestSerializer(serializers.Serializer):
+class DossierLookupRequestSerializer(Serializer):
     code = serializers.CharField(max_length=40, label=_("mã hồ sơ"))
     key = serializers.CharField(max_length=12, label=_("mã tra cứu in trên giấy tiếp nhận"))
 
@@ -335,7 +335,7 @@ class DossierDeviceSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class DossierDocumentSerializer(serializers.Serializer):
+class DossierDocumentSerializer(Serializer):
     """One uploaded file (the file itself is served by the document pages)."""
 
     item = serializers.CharField()
@@ -346,7 +346,7 @@ class DossierDocumentSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
-class DossierChecklistItemSerializer(serializers.Serializer):
+class DossierChecklistItemSerializer(Serializer):
     item = serializers.CharField(source="code")
     name = serializers.CharField()
     required = serializers.BooleanField()
@@ -361,12 +361,12 @@ class DossierChecklistItemSerializer(serializers.Serializer):
         return row["document"] is not None
 
 
-class DossierSupplementItemSerializer(serializers.Serializer):
+class DossierSupplementItemSerializer(Serializer):
     item = serializers.CharField()
     name = serializers.CharField()
 
 
-class DossierSupplementSerializer(serializers.Serializer):
+class DossierSupplementSerializer(Serializer):
     number = serializers.IntegerField()
     items = serializers.SerializerMethodField()
     reasons = serializers.CharField()
@@ -450,7 +450,7 @@ class PermitRegisterSerializer(ModelSerializer):
         return data
 
 
-class DossierTimelineEntrySerializer(serializers.Serializer):
+class DossierTimelineEntrySerializer(Serializer):
     """One row of the audit trail. `from` and `to` are status codes."""
 
     at = serializers.DateTimeField()
@@ -473,14 +473,14 @@ class DossierTimelineEntrySerializer(serializers.Serializer):
         return renamed
 
 
-class DossierDetailLineSerializer(serializers.Serializer):
+class DossierDetailLineSerializer(Serializer):
     """One line of what the procedure asks beyond the organisation (its declarations)."""
 
     label = serializers.CharField()
     value = serializers.CharField()
 
 
-class DossierResultSerializer(serializers.Serializer):
+class DossierResultSerializer(Serializer):
     """The result the director signed, whatever the procedure (a permit, a
     certificate, a registration certificate)."""
 
@@ -490,7 +490,7 @@ class DossierResultSerializer(serializers.Serializer):
     document = serializers.CharField(help_text=_("Đường dẫn văn bản (PDF)."))
 
 
-class DossierInternalSerializer(serializers.Serializer):
+class DossierInternalSerializer(Serializer):
     """The department's own data on the dossier (staff only)."""
 
     applicant = serializers.CharField(help_text=_("Tên đăng nhập của tài khoản nộp hồ sơ."))
@@ -743,7 +743,7 @@ class DossierDetailSerializer(DossierListSerializer):
         ).data
 
 
-class DossierLookupResultSerializer(serializers.Serializer):
+class DossierLookupResultSerializer(Serializer):
     """What anyone holding the dossier code and its lookup key may see: the status and
     the dates, never the organisation, the people or the documents."""
 

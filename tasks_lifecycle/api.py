@@ -21,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from workflows.api_serializers import Serializer
 from workflows.errors import ActionForbidden
 
 from . import access, documents, selectors, services
@@ -38,7 +39,7 @@ class CouncilExpertSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class CouncilSubjectSerializer(serializers.Serializer):
+class CouncilSubjectSerializer(Serializer):
     title = serializers.CharField(max_length=400)
     pi_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
     participants = serializers.ListField(
@@ -57,7 +58,7 @@ class CouncilSubjectOutSerializer(CouncilSubjectSerializer):
     id = serializers.IntegerField(read_only=True)
 
 
-class CouncilMemberOutSerializer(serializers.Serializer):
+class CouncilMemberOutSerializer(Serializer):
     id = serializers.IntegerField()
     expert = serializers.IntegerField(source="expert_id")
     name = serializers.CharField(source="expert.__str__")
@@ -70,7 +71,7 @@ class CouncilMemberOutSerializer(serializers.Serializer):
     board_chief = serializers.BooleanField()
 
 
-class CouncilPaperOutSerializer(serializers.Serializer):
+class CouncilPaperOutSerializer(Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     original_name = serializers.CharField()
@@ -78,7 +79,7 @@ class CouncilPaperOutSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
-class CouncilTallyOutSerializer(serializers.Serializer):
+class CouncilTallyOutSerializer(Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
     supersedes = serializers.IntegerField(allow_null=True)
@@ -153,7 +154,7 @@ def tally_data(t: Tally) -> dict:
     }
 
 
-class CouncilCreateSerializer(serializers.Serializer):
+class CouncilCreateSerializer(Serializer):
     kind = serializers.ChoiceField(
         choices=[
             "identification",
@@ -172,7 +173,7 @@ class CouncilCreateSerializer(serializers.Serializer):
     subjects = CouncilSubjectSerializer(many=True)
 
 
-class CouncilMemberAddSerializer(serializers.Serializer):
+class CouncilMemberAddSerializer(Serializer):
     expert = serializers.IntegerField()
     role = serializers.ChoiceField(
         choices=["chair", "vice_chair", "reviewer", "secretary", "member"]
@@ -180,27 +181,27 @@ class CouncilMemberAddSerializer(serializers.Serializer):
     reviews_subject = serializers.IntegerField(required=False, allow_null=True)
 
 
-class CouncilReasonSerializer(serializers.Serializer):
+class CouncilReasonSerializer(Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class CouncilConstituteSerializer(serializers.Serializer):
+class CouncilConstituteSerializer(Serializer):
     decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
     decision_date = serializers.DateField(required=False, allow_null=True)
     meeting_on = serializers.DateField(required=False, allow_null=True)
 
 
-class CouncilPaperUploadSerializer(serializers.Serializer):
+class CouncilPaperUploadSerializer(Serializer):
     title = serializers.CharField(max_length=300)
     file = serializers.FileField()
 
 
-class CouncilDeclareSerializer(serializers.Serializer):
+class CouncilDeclareSerializer(Serializer):
     no_conflict = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class CouncilReviewSerializer(serializers.Serializer):
+class CouncilReviewSerializer(Serializer):
     subject = serializers.IntegerField()
     text = serializers.CharField(max_length=20000)
     questions = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -210,21 +211,21 @@ class CouncilReviewRecordSerializer(CouncilReviewSerializer):
     membership = serializers.IntegerField()
 
 
-class CouncilMembershipRefSerializer(serializers.Serializer):
+class CouncilMembershipRefSerializer(Serializer):
     membership = serializers.IntegerField()
 
 
-class CouncilAttendanceSerializer(serializers.Serializer):
+class CouncilAttendanceSerializer(Serializer):
     present = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
     vice_chair_authorised = serializers.BooleanField(required=False, default=False)
 
 
-class CouncilBoardSerializer(serializers.Serializer):
+class CouncilBoardSerializer(Serializer):
     members = serializers.ListField(child=serializers.IntegerField(), min_length=3, max_length=3)
     chief = serializers.IntegerField()
 
 
-class CouncilBallotSerializer(serializers.Serializer):
+class CouncilBallotSerializer(Serializer):
     subject = serializers.IntegerField()
     values = serializers.JSONField(
         help_text=_(
@@ -240,7 +241,7 @@ class CouncilBallotEnterSerializer(CouncilBallotSerializer):
     values = serializers.JSONField(required=False, default=dict)
 
 
-class CouncilBallotOutSerializer(serializers.Serializer):
+class CouncilBallotOutSerializer(Serializer):
     id = serializers.IntegerField()
     membership = serializers.IntegerField(source="membership_id")
     subject = serializers.IntegerField(source="subject_id")
@@ -250,19 +251,19 @@ class CouncilBallotOutSerializer(serializers.Serializer):
     cast_at = serializers.DateTimeField()
 
 
-class CouncilTallySerializer(serializers.Serializer):
+class CouncilTallySerializer(Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     conclusion = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     outcome = serializers.CharField(required=False, allow_blank=True, max_length=30)
 
 
-class CouncilConfirmSerializer(serializers.Serializer):
+class CouncilConfirmSerializer(Serializer):
     membership = serializers.IntegerField(
         required=False, help_text=_("Thư ký ghi nhận chữ ký của thành viên ban kiểm phiếu.")
     )
 
 
-class CouncilCloseSerializer(serializers.Serializer):
+class CouncilCloseSerializer(Serializer):
     conclusion = serializers.CharField(required=False, allow_blank=True, max_length=20000)
 
 

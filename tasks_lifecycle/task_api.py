@@ -32,6 +32,7 @@ from rest_framework.response import Response
 
 from workflows.api_errors import error_response
 from workflows.api_forms import form_from_api, form_has_files, form_serializer
+from workflows.api_serializers import Serializer
 from workflows.errors import ActionForbidden, TransitionRefused
 
 from . import task_access, task_selection, task_selectors, task_services
@@ -49,7 +50,7 @@ E409 = error_response(
 
 
 # --- serializers -------------------------------------------------------------------------------
-class TaskNextDueSerializer(serializers.Serializer):
+class TaskNextDueSerializer(Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
     due_date = serializers.DateField()
@@ -84,21 +85,21 @@ class TaskListSerializer(serializers.ModelSerializer):
         return TaskNextDueSerializer(row).data
 
 
-class TaskPersonSerializer(serializers.Serializer):
+class TaskPersonSerializer(Serializer):
     name = serializers.CharField()
     email = serializers.EmailField(allow_null=True, help_text=gettext_lazy(
         "Chỉ với người có bước xử lý nhiệm vụ và tổ chức chủ trì; null với người khác."
     ))  # fmt: skip
 
 
-class TaskInstalmentSerializer(serializers.Serializer):
+class TaskInstalmentSerializer(Serializer):
     number = serializers.IntegerField()
     due_on = serializers.DateField()
     amount = serializers.IntegerField()
     paid_on = serializers.DateField(allow_null=True)
 
 
-class TaskContractSerializer(serializers.Serializer):
+class TaskContractSerializer(Serializer):
     number = serializers.CharField()
     signed_on = serializers.DateField()
     effective_on = serializers.DateField()
@@ -110,7 +111,7 @@ class TaskContractSerializer(serializers.Serializer):
     instalments = TaskInstalmentSerializer(many=True)
 
 
-class TaskInspectionSerializer(serializers.Serializer):
+class TaskInspectionSerializer(Serializer):
     number = serializers.IntegerField()
     due_on = serializers.DateField()
     planned_on = serializers.DateField(allow_null=True)
@@ -121,7 +122,7 @@ class TaskInspectionSerializer(serializers.Serializer):
     spending_confirmed_on = serializers.DateField(allow_null=True)
 
 
-class TaskDossierSerializer(serializers.Serializer):
+class TaskDossierSerializer(Serializer):
     submitted_on = serializers.DateField()
     validity = serializers.CharField()
     notice_on = serializers.DateField(allow_null=True)
@@ -129,7 +130,7 @@ class TaskDossierSerializer(serializers.Serializer):
     self_evaluation = serializers.CharField()
 
 
-class TaskCouncilSerializer(serializers.Serializer):
+class TaskCouncilSerializer(Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     kind = serializers.CharField(source="kind.code")
@@ -137,7 +138,7 @@ class TaskCouncilSerializer(serializers.Serializer):
     meeting_on = serializers.DateField(allow_null=True)
 
 
-class TaskDeadlineSerializer(serializers.Serializer):
+class TaskDeadlineSerializer(Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
     due_date = serializers.DateField()
@@ -146,7 +147,7 @@ class TaskDeadlineSerializer(serializers.Serializer):
     closed_on = serializers.DateField(allow_null=True)
 
 
-class TaskStageEventSerializer(serializers.Serializer):
+class TaskStageEventSerializer(Serializer):
     at = serializers.DateTimeField()
     stage = serializers.CharField(source="to_state")
     stage_label = serializers.CharField(source="to_label")
@@ -213,7 +214,7 @@ def _answer(request, pk: int, http_status: int = status.HTTP_200_OK) -> Response
     return Response(TaskDetailSerializer(detail_data(task, request.user)).data, status=http_status)
 
 
-class ApplicationReceiptSerializer(serializers.Serializer):
+class ApplicationReceiptSerializer(Serializer):
     application = serializers.IntegerField(help_text=gettext_lazy("Số hồ sơ đăng ký"))
     task = serializers.CharField(help_text=gettext_lazy("Mã nhiệm vụ"))
 

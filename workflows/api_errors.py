@@ -27,6 +27,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from workflows.api_serializers import Serializer
 from workflows.errors import ActionForbidden, DomainError, TransitionRefused
 from workflows.middleware import is_api_path
 
@@ -42,7 +43,7 @@ DOCUMENTED_ERRORS = {
 }
 
 
-class ApiErrorSerializer(serializers.Serializer):
+class ApiErrorSerializer(Serializer):
     """The body of every refused API request."""
 
     detail = serializers.CharField(help_text=gettext_lazy("Lý do, bằng tiếng Việt."))

@@ -32,8 +32,24 @@ class ModelSerializer(serializers.ModelSerializer):
         return {name: _unbound_copy(field) for name, field in built.items()}
 
 
+class Serializer(serializers.Serializer):
+    # DRF's Serializer with its declared fields copied the short way (see
+    # ModelSerializer above): DRF deep-copies them, one constructor call per field, for
+    # every instance, and a detail's nested lists make a few dozen instances.
+
+    def get_fields(self):
+        return {name: _unbound_copy(field) for name, field in self._declared_fields.items()}
+
+
 def _unbound_copy(field):
-    if isinstance(field, serializers.BaseSerializer) or getattr(field, "parent", None):
+    # a serializer, a field already bound, or one holding a bound child (ListField,
+    # DictField, a many-related field) is copied DRF's way: its child must be its copy's
+    if (
+        isinstance(field, serializers.BaseSerializer)
+        or getattr(field, "parent", None)
+        or "child" in field.__dict__
+        or "child_relation" in field.__dict__
+    ):
         return copy.deepcopy(field)
     clone = object.__new__(type(field))
     clone.__dict__.update(field.__dict__)

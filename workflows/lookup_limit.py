@@ -3,12 +3,19 @@
 The same fixed window in the shared cache as the dossier lookup (`/tra-cuu/`), under
 the same key, so one address has one budget across the public lookups
 (`LOOKUP_RATE_LIMIT` attempts per `LOOKUP_RATE_WINDOW_SECONDS`).
+
+With the cache in Redis (`CACHE_REDIS_URL`, what a deployment with several workers
+uses) an attempt is counted in one round trip: `SET key 0 EX window NX` and `INCR key`
+in one MULTI/EXEC, so the window's expiry is set by its first attempt and no attempt can
+fall between the key's expiry and its increment. Django's `add()` and `incr()` took
+three round trips and built two Redis clients. Any other cache goes through them.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils.translation import gettext_lazy as _
 
 RATE_LIMITED_MESSAGE = _(
@@ -22,11 +29,32 @@ def lookup_attempt_allowed(client_ip: str | None) -> bool:
     limit = int(getattr(settings, "LOOKUP_RATE_LIMIT", 10))
     window = int(getattr(settings, "LOOKUP_RATE_WINDOW_SECONDS", 60))
     cache_key = f"permits:lookup:{client_ip or 'unknown'}"  # the dossier lookup's key
+    return count_attempt(cache_key, window) <= limit
+
+
+def count_attempt(cache_key: str, window: int) -> int:
+    """Add one to the counter `cache_key` of the shared cache, which starts at the first
+    attempt and lasts `window` seconds; its value after this attempt."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return _redis_count(backend, cache_key, window)
     if cache.add(cache_key, 1, timeout=window):
-        return limit >= 1
+        return 1
     try:
-        count = cache.incr(cache_key)
+        return cache.incr(cache_key)
     except ValueError:  # the window ended between add() and incr()
         cache.add(cache_key, 1, timeout=window)
-        count = 1
-    return count <= limit
+        return 1
+
+
+def _redis_count(backend: RedisCache, cache_key: str, window: int) -> int:
+    key = backend.make_and_validate_key(cache_key)
+    client_of = backend._cache  # Django's RedisCacheClient: its pools, one per server
+    client = client_of.__dict__.get("_motcua_write_client")
+    if client is None:  # a client is a pool and a table of reply parsers: build it once
+        client = client_of.get_client(key, write=True)
+        client_of.__dict__["_motcua_write_client"] = client
+    pipe = client.pipeline(transaction=True)
+    pipe.set(key, 0, ex=max(window, 1), nx=True)
+    pipe.incr(key)
+    return int(pipe.execute()[1])
