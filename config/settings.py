@@ -414,6 +414,8 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=_PROD)
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=_PROD)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read with SQL compiled once (workflows/sessions.py)
+SESSION_ENGINE = "workflows.sessions"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

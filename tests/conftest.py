@@ -158,3 +158,35 @@ def version(db):
         channels=["email", "in_app"],
     )
     return v
+
+
+_COUNTS_QUERIES: dict[str, bool] = {}
+
+
+@pytest.fixture(autouse=True)
+def _serializers_answer_as_drf_does(request, monkeypatch):
+    """Every answer a serializer of ours gives in the suite is also computed DRF's own
+    way and must be the same (`workflows.api_serializers._FastRepresentation`), except
+    in the tests that count queries: DRF's way reads the method fields a second time."""
+    path = getattr(request.module, "__file__", "") or ""
+    if path not in _COUNTS_QUERIES:
+        with open(path, encoding="utf-8") as f:
+            source = f.read()
+        _COUNTS_QUERIES[path] = any(
+            s in source for s in ("CaptureQueriesContext", "num_queries", "captured_queries")
+        )
+    if _COUNTS_QUERIES[path]:
+        yield
+        return
+    from workflows import api_serializers
+
+    fast = api_serializers._FastRepresentation.to_representation
+
+    def checked(self, instance):
+        ours = fast(self, instance)
+        theirs = super(api_serializers._FastRepresentation, self).to_representation(instance)
+        assert ours == theirs, (type(self).__name__, ours, theirs)
+        return ours
+
+    monkeypatch.setattr(api_serializers._FastRepresentation, "to_representation", checked)
+    yield

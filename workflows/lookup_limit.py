@@ -5,9 +5,9 @@ the same key, so one address has one budget across the public lookups
 (`LOOKUP_RATE_LIMIT` attempts per `LOOKUP_RATE_WINDOW_SECONDS`).
 
 With the cache in Redis (`CACHE_REDIS_URL`, what a deployment with several workers
-uses) an attempt is counted in one round trip: `SET key 0 EX window NX` and `INCR key`
-in one MULTI/EXEC, so the window's expiry is set by its first attempt and no attempt can
-fall between the key's expiry and its increment. Django's `add()` and `incr()` took
+uses) an attempt is counted in one round trip: a server-side script increments the
+counter and, at its first attempt, sets the window's expiry, atomically, so no attempt
+can fall between the key's expiry and its increment. Django's `add()` and `incr()` took
 three round trips and built two Redis clients. Any other cache goes through them.
 """
 
@@ -47,14 +47,22 @@ def count_attempt(cache_key: str, window: int) -> int:
         return 1
 
 
+# KEYS[1]: the counter; ARGV[1]: the window in seconds. Returns the count.
+_COUNT_SCRIPT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 or redis.call('TTL', KEYS[1]) < 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return n
+"""
+
+
 def _redis_count(backend: RedisCache, cache_key: str, window: int) -> int:
     key = backend.make_and_validate_key(cache_key)
     client_of = backend._cache  # Django's RedisCacheClient: its pools, one per server
-    client = client_of.__dict__.get("_motcua_write_client")
-    if client is None:  # a client is a pool and a table of reply parsers: build it once
+    script = client_of.__dict__.get("_motcua_count_script")
+    if script is None:  # a client is a pool and a table of reply parsers: build it once
         client = client_of.get_client(key, write=True)
-        client_of.__dict__["_motcua_write_client"] = client
-    pipe = client.pipeline(transaction=True)
-    pipe.set(key, 0, ex=max(window, 1), nx=True)
-    pipe.incr(key)
-    return int(pipe.execute()[1])
+        script = client.register_script(_COUNT_SCRIPT)  # EVALSHA, loaded when missing
+        client_of.__dict__["_motcua_count_script"] = script
+    return int(script(keys=[key], args=[max(window, 1)]))
