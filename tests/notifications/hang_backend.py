@@ -16,7 +16,11 @@ class EmailBackend(FileBackend):
         marker = Path(os.environ["MOTCUA_TEST_HANG_MARKER"])
         due = EmailBackend.written >= int(os.environ["MOTCUA_TEST_HANG_AFTER"])
         if due and not marker.exists():
-            marker.write_text(str(os.getpid()))
+            # written whole, then renamed: the test, polling for the marker, never
+            # reads it empty
+            partial = marker.with_suffix(".partial")
+            partial.write_text(str(os.getpid()))
+            partial.rename(marker)
             time.sleep(3600)  # "sending": the test kills this process now
         super().write_message(message)
         EmailBackend.written += 1
