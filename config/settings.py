@@ -134,6 +134,10 @@ else:
     # A persistent connection the server dropped is checked (and replaced) before a
     # request or task uses it, instead of failing that request.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend whose health check asks the socket first (no round trip
+        # while the server has said nothing; workflows/backends/postgresql/base.py)
+        DATABASES["default"]["ENGINE"] = "workflows.backends.postgresql"
     # The engine's hot statements (a transition's locking read, its audit, ledger, clock
     # and task writes; the public lookup) are prepared once per connection, so PostgreSQL
     # plans each once instead of on every execution (`workflows.sql.cursor`). Django

@@ -42,7 +42,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 AXES_FAILURE_LIMIT = 50
 # Django's test flush empties tables with TRUNCATE; the audit trigger allows it only on a
 # connection that says so (workflows migration "audit_refuses_truncate").
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})
     # Commits of the tests' own connections do not wait for the WAL flush (durability
     # against a crash of the database server is nothing the suite tests): the flush after
