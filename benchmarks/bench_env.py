@@ -50,6 +50,34 @@ def bench_database(bench: str, *, allow_any: bool = False) -> str:
     return cfg["NAME"]
 
 
+def vacuum_analyze() -> float:
+    """VACUUM (ANALYZE) the database of `DATABASE_URL`; the seconds it took.
+
+    A benchmark's database gains dead rows with every run (each transition updates its
+    case, ledger rows and tasks), and the development machine's PostgreSQL runs with
+    `autovacuum = off`: after a few runs, index scans read thousands of dead entries and
+    the planner's statistics are stale (the flow's task read went from 0.22 to 5.5 ms,
+    its plan walking 115,000 dead index entries for 3 open tasks). A production server
+    keeps autovacuum on; a benchmark puts its database in that state before it times."""
+    import time
+
+    import environ
+    import psycopg
+
+    cfg = environ.Env.db_url_config(os.environ["DATABASE_URL"])
+    params = {
+        "dbname": cfg["NAME"],
+        "user": cfg.get("USER") or None,
+        "password": cfg.get("PASSWORD") or None,
+        "host": cfg.get("HOST") or None,
+        "port": cfg.get("PORT") or None,
+    }
+    start = time.perf_counter()
+    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE)")
+    return time.perf_counter() - start
+
+
 def free_port() -> int:
     import socket
 

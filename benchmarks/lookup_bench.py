@@ -73,6 +73,7 @@ from bench_env import (  # noqa: E402
     local_run_defaults,
     start_gunicorn,
     stop_gunicorn,
+    vacuum_analyze,
 )
 
 local_run_defaults()
@@ -237,10 +238,11 @@ def server_times(log: str, start: int) -> tuple[list[float], int]:
 def main() -> None:
     call_command("migrate", verbosity=0)
     cases = dossiers(ARGS.dossiers)
+    vacuumed = vacuum_analyze()  # dead rows of earlier runs (see bench_env)
     print(
         f"database {connection.settings_dict['NAME']}, {len(cases)} dossiers; gunicorn 2 "
         f"workers, {ARGS.clients} client processes × ≤ {ARGS.requests} requests, ≤ "
-        f"{ARGS.seconds:.0f} s; cache {ARGS.cache_url or 'file'}; "
+        f"{ARGS.seconds:.0f} s; cache {ARGS.cache_url or 'file'}; VACUUM {vacuumed:.1f} s; "
         f"OPTIONS {connection.settings_dict.get('OPTIONS') or {}}"
     )
     connections.close_all()

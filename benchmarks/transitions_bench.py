@@ -13,6 +13,14 @@ In one run it measures:
    under gunicorn with 2 workers on 127.0.0.1 (a free port), driven by 2 client
    processes, and the ratio HTTP / service layer (2 processes) of the same run.
 
+Each pair compared (service layer and reference; REST API and service layer) runs in
+alternating rounds (`--rounds`, default 3) of N/rounds dossiers, so a change of the
+shared machine's speed during the run falls on both sides; a ratio is the median of
+the rounds' ratios, and each round's is printed. The database is vacuumed and
+analysed before each comparison (`bench_env.vacuum_analyze`). Every process of a round first takes
+two dossiers through untimed, so its new connection is as warm as a long-running
+worker's (its statements prepared, the server process's catalogue caches loaded).
+
 It prints figures; it is not a test. Run from the project root:
 
     .venv/bin/python benchmarks/transitions_bench.py              # N = 200 dossiers
@@ -51,6 +59,13 @@ def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("-n", "--dossiers", type=int, default=200, help="dossiers per timed run")
     p.add_argument("--http", action="store_true", help="also through the REST API (gunicorn)")
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="each pair compared runs in this many alternating rounds of N/rounds "
+        "dossiers; a ratio is the median of its rounds' ratios",
+    )
     p.add_argument("--allow-any-db", action="store_true")
     return p.parse_args()
 
@@ -63,6 +78,7 @@ from bench_env import (  # noqa: E402
     local_run_defaults,
     start_gunicorn,
     stop_gunicorn,
+    vacuum_analyze,
 )
 
 local_run_defaults()
@@ -258,23 +274,30 @@ def reference_op(pk: int, ct, actor, today, i: int) -> None:
 
 
 # --- running in 1 or 2 processes -------------------------------------------------------------
-def _worker(kind: str, chunk: list[int], p_ids: dict, barrier, out) -> None:
+def _worker(kind: str, chunk: list[int], warm: list[int], p_ids: dict, barrier, out) -> None:
     connections.close_all()
     p = {k: User.objects.get(pk=v) for k, v in p_ids.items()}
     ct = ContentType.objects.get_for_model(Dossier)
     today = timezone.localdate()
+
+    def work(pks: list[int], times: list[float], offset: int) -> None:
+        if kind == "engine":
+            for pk in pks:
+                path_for(pk, p, times)
+            return
+        for i, pk in enumerate(pks):
+            for j in range(len(STEPS)):
+                s = time.perf_counter()
+                reference_op(pk, ct, p["director"], today, (offset + i) * 10 + j)
+                times.append(time.perf_counter() - s)
+
+    # untimed: this process's new connection prepares its statements and the server
+    # process behind it loads its catalogue caches, as a long-running worker's has
+    work(warm, [], 0)
     times: list[float] = []
     barrier.wait()
     t0 = time.perf_counter()
-    if kind == "engine":
-        for pk in chunk:
-            path_for(pk, p, times)
-    else:
-        for i, pk in enumerate(chunk):
-            for j in range(len(STEPS)):
-                s = time.perf_counter()
-                reference_op(pk, ct, p["director"], today, i * 10 + j)
-                times.append(time.perf_counter() - s)
+    work(chunk, times, len(warm))
     t1 = time.perf_counter()
     out.put((t0, t1, times))
     connections.close_all()
@@ -290,17 +313,39 @@ def _summary(results: list) -> dict:
         "p50": statistics.median(times) * 1e3,
         "p99": times[int(0.99 * (len(times) - 1))] * 1e3,
         "n": len(times),
+        "seconds": end - start,
+        "times": times,
     }
 
 
+def _merged(rounds: list[dict]) -> dict:
+    """The rounds of one measurement as one: transitions over the time they took."""
+    times = sorted(t for r in rounds for t in r["times"])
+    return {
+        "rate": len(times) / sum(r["seconds"] for r in rounds),
+        "p50": statistics.median(times) * 1e3,
+        "p99": times[int(0.99 * (len(times) - 1))] * 1e3,
+        "n": len(times),
+        "errors": sum(r.get("errors", 0) for r in rounds),
+    }
+
+
+WARM = 2  # dossiers per process taken through the path before the timing starts
+
+
 def run(kind: str, pks: list[int], p: dict, procs: int) -> dict:
+    """`kind` over `pks` in `procs` processes; the first WARM × procs dossiers warm the
+    processes' connections and are not timed."""
     ctx = mp.get_context("fork")
     barrier = ctx.Barrier(procs)
     out = ctx.Queue()
-    chunks = [pks[i::procs] for i in range(procs)]
+    warm, timed = pks[: WARM * procs], pks[WARM * procs :]
+    chunks = [(timed[i::procs], warm[i::procs]) for i in range(procs)]
     p_ids = {k: v.pk for k, v in p.items()}
     connections.close_all()
-    workers = [ctx.Process(target=_worker, args=(kind, c, p_ids, barrier, out)) for c in chunks]
+    workers = [
+        ctx.Process(target=_worker, args=(kind, c, w, p_ids, barrier, out)) for c, w in chunks
+    ]
     for w in workers:
         w.start()
     results = [out.get() for _ in workers]
@@ -422,38 +467,63 @@ def main() -> None:
     print("  " + "  ".join(f"{k} {v}" for k, v in queries.items()))
     print(f"  mean {per_transition:.1f}, max {max(queries.values())}")
 
+    print(f"VACUUM (ANALYZE) of the database: {vacuum_analyze():.1f} s (see bench_env)")
+
+    # Each comparison alternates its two sides in rounds of N/rounds dossiers, so a
+    # change of the shared machine's speed during the run falls on both sides alike;
+    # a ratio is the median of its rounds' ratios (each round's is printed).
+    rounds = max(1, ARGS.rounds)
+    per_round = max(1, n // rounds)
     rows = []
     results = {}
+    ratios: dict = {}
     for procs in (1, 2):
-        pks = drafts(p, n)
-        results[("engine", procs)] = r = run("engine", pks, p, procs)
+        if procs > 1:
+            vacuum_analyze()  # the first comparison's dead rows
+        sides: dict = {"engine": [], "orm": []}
+        for _ in range(rounds):
+            pks = drafts(p, per_round + WARM * procs)
+            sides["engine"].append(run("engine", pks, p, procs))
+            sides["orm"].append(run("orm", pks, p, procs))
+        ratios[procs] = [e["rate"] / o["rate"] for e, o in zip(*sides.values(), strict=True)]
+        results[("engine", procs)] = r = _merged(sides["engine"])
         rows.append(("service layer (full path)", procs, r))
-        results[("orm", procs)] = r = run("orm", pks, p, procs)
+        results[("orm", procs)] = r = _merged(sides["orm"])
         rows.append(("ORM reference (lock+update+audit+ledger)", procs, r))
 
     http_result = None
     if ARGS.http:
-        pks = drafts(p, n)
+        vacuum_analyze()
         port = free_port()
         proc = start_gunicorn(port)
+        sides = {"engine": [], "http": []}
         try:
             run_http(port, drafts(p, 4), p)  # warm both workers
-            http_result = run_http(port, pks, p)
+            for _ in range(rounds):
+                sides["engine"].append(run("engine", drafts(p, per_round + WARM * 2), p, 2))
+                sides["http"].append(run_http(port, drafts(p, per_round), p))
         finally:
             stop_gunicorn(proc)
+        ratios["http"] = [h["rate"] / e["rate"] for e, h in zip(*sides.values(), strict=True)]
+        http_result = _merged(sides["http"])
+        rows.append(("service layer, alternating with the REST API", 2, _merged(sides["engine"])))
         rows.append(("REST API, gunicorn 2 workers", 2, http_result))
 
-    print(f"\n{'':<44}{'procs':>6}{'trans/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    print(f"\n{'':<46}{'procs':>6}{'trans/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
     for label, procs, r in rows:
-        print(f"{label:<44}{procs:>6}{r['rate']:>10.1f}{r['p50']:>9.2f}{r['p99']:>9.2f}")
+        print(f"{label:<46}{procs:>6}{r['rate']:>10.1f}{r['p50']:>9.2f}{r['p99']:>9.2f}")
     print()
+
+    def median(values: list[float]) -> str:
+        each = ", ".join(f"{v:.2f}" for v in values)
+        return f"{statistics.median(values):.2f}× (rounds: {each})"
+
     for procs in (1, 2):
-        ratio = results[("engine", procs)]["rate"] / results[("orm", procs)]["rate"]
-        print(f"ratio service layer / ORM reference, {procs} process(es): {ratio:.2f}×")
+        print(f"ratio service layer / ORM reference, {procs} process(es): {median(ratios[procs])}")
     if http_result is not None:
-        ratio = http_result["rate"] / results[("engine", 2)]["rate"]
         errors = http_result["errors"]
-        print(f"ratio REST API / service layer, 2 processes: {ratio:.2f}× ({errors} errors)")
+        rest = median(ratios["http"])
+        print(f"ratio REST API / service layer, 2 processes: {rest}, {errors} errors")
     print(f"queries per transition: {per_transition:.1f} (max {max(queries.values())})")
 
 
