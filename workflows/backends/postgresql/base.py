@@ -25,9 +25,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if raw is None or raw.closed or raw.broken:
             return False
         try:
-            readable, _, _ = select.select([raw.fileno()], [], [], 0)
+            # poll, not select: a descriptor above 1023 is fine
+            poller = select.poll()
+            poller.register(raw.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+            events = poller.poll(0)
         except (OSError, ValueError):  # the socket is gone
             return False
-        if not readable:
+        if not events:
             return True
         return super().is_usable()
