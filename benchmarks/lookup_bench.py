@@ -1,20 +1,24 @@
 """Benchmark of the public dossier lookup under gunicorn, against `/healthz`, on PostgreSQL.
 
 Starts gunicorn with 2 workers on 127.0.0.1 (a free port) with the lookup's rate limit
-lifted for the run (`LOOKUP_RATE_LIMIT`), then drives, one after the other and twice
-over (the better round counts), with a bounded Python client (C processes, each at most
-R requests and T seconds, a new connection per request as gunicorn's sync workers
-close it):
+lifted for the run (`LOOKUP_RATE_LIMIT`), then drives, in rounds (`--rounds`), each
+round starting with another of them, with a bounded Python client (C processes, each at
+most R requests and T seconds per round, a new connection per request as gunicorn's
+sync workers close it):
 
 - `GET /healthz` (one `SELECT 1`, a cache write and a cache read: the reference),
 - `POST /api/permits/lookup/` (JSON: dossier code and lookup key),
 - `POST /tra-cuu/` (the public page's form, with its CSRF token),
 
 and prints requests/s seen by the client, the server time per request (p50 and p99,
-from gunicorn's access log, `%(D)s` µs) and the ratio of each lookup to `/healthz`.
+from gunicorn's access log, `%(D)s` µs) and the ratio of each lookup to `/healthz`,
+each as the median of the rounds, with every round's figures, and the p99 of all the
+rounds' requests pooled. Rounds, not one block per kind, because this shared machine's
+speed changes by twofold within minutes: a block measured in a slow minute compared
+with one measured in a fast minute gave ratios of 0.45–1.04× for the same code.
 It prints figures; it is not a test. Run from the project root:
 
-    .venv/bin/python benchmarks/lookup_bench.py [-c 2] [-r 1500] [-t 20]
+    .venv/bin/python benchmarks/lookup_bench.py [-c 2] [-r 1000] [-t 10] [--rounds 6]
 
 The servers share their cache in Redis, as a deployment with several workers does
 (`--cache-url`, default CACHE_REDIS_URL or redis://127.0.0.1:6379/14; `--cache-url ''`
@@ -28,12 +32,12 @@ name does not contain "bench" unless --allow-any-db is given (it files dossiers)
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import multiprocessing as mp
 import os
 import re
 import secrets
+import socket
 import statistics
 import subprocess
 import sys
@@ -52,8 +56,16 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/motcua_lookup_bench"
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("-c", "--clients", type=int, default=2, help="client processes")
-    p.add_argument("-r", "--requests", type=int, default=1500, help="requests per client")
-    p.add_argument("-t", "--seconds", type=float, default=20.0, help="time limit per client")
+    p.add_argument("-r", "--requests", type=int, default=1000, help="requests per client and round")
+    p.add_argument(
+        "-t", "--seconds", type=float, default=10.0, help="time limit per client and round"
+    )
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=6,
+        help="rounds of the three kinds, each round starting with another kind",
+    )
     p.add_argument("--dossiers", type=int, default=20)
     p.add_argument(
         "--cache-url",
@@ -158,50 +170,67 @@ def start_lookup_server(port: int, access_log: str) -> subprocess.Popen:
 
 
 # --- the client ----------------------------------------------------------------------------
-def _requests(kind: str, cases: list[tuple[str, str]]):
+# A request is written as bytes once and sent on a plain socket; the answer is read to
+# the end (gunicorn's sync workers close the connection) and only its status line is
+# parsed. http.client cost the client processes several times the CPU, on the two cores
+# the servers, PostgreSQL and Redis share with them.
+def _raw(method: str, url: str, body: str | None, headers: dict[str, str]) -> bytes:
+    data = (body or "").encode()
+    head = [f"{method} {url} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+    head += [f"{name}: {value}" for name, value in headers.items()]
+    if body is not None:
+        head.append(f"Content-Length: {len(data)}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + data
+
+
+def _requests(kind: str, cases: list[tuple[str, str]]) -> list[bytes]:
     csrf = secrets.token_hex(16)
-    i = 0
-    while True:
-        code, key = cases[i % len(cases)]
-        i += 1
+    out = []
+    for code, key in cases:
         if kind == "healthz":
-            yield "GET", "/healthz", None, {}
+            out.append(_raw("GET", "/healthz", None, {}))
         elif kind == "api":
             body = json.dumps({"code": code, "key": key})
-            yield "POST", "/api/permits/lookup/", body, {"Content-Type": "application/json"}
+            out.append(
+                _raw("POST", "/api/permits/lookup/", body, {"Content-Type": "application/json"})
+            )
         else:
             body = urllib.parse.urlencode({"code": code, "key": key, "csrfmiddlewaretoken": csrf})
-            yield (
-                "POST",
-                "/tra-cuu/",
-                body,
-                {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Cookie": f"csrftoken={csrf}",
-                },
+            out.append(
+                _raw(
+                    "POST",
+                    "/tra-cuu/",
+                    body,
+                    {
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "Cookie": f"csrftoken={csrf}",
+                    },
+                )
             )
+    return out
+
+
+def _exchange(port: int, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)  # headers and body in one segment
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _client(port: int, kind: str, cases, limit: int, seconds: float, barrier, out) -> None:
     done = errors = 0
-    gen = _requests(kind, cases)
+    requests = _requests(kind, cases)
     barrier.wait()
     t0 = time.perf_counter()
     while done < limit and time.perf_counter() - t0 < seconds:
-        method, url, body, headers = next(gen)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        # a bytes body goes out with the headers in one segment (a str one in a second,
-        # which Nagle and delayed ACKs can hold for tens of milliseconds)
-        data = body.encode() if isinstance(body, str) else body
-        conn.request(method, url, body=data, headers={"Host": "127.0.0.1", **headers})
-        r = conn.getresponse()
-        payload = r.read()
-        conn.close()
+        answer = _exchange(port, requests[done % len(requests)])
         done += 1
-        if r.status != 200:
+        if not answer.startswith(b"HTTP/1.1 200 "):
             errors += 1
             if errors <= 2:
-                print(f"  {kind}: HTTP {r.status} {payload[:160]!r}", flush=True)
+                print(f"  {kind}: {answer[:200]!r}", flush=True)
     out.put((done, time.perf_counter() - t0, errors))
 
 
@@ -250,46 +279,72 @@ def main() -> None:
     os.close(fd)
     port = free_port()
     proc = start_lookup_server(port, log)
-    best: dict[str, dict] = {}
+    kinds = ("healthz", "api", "page")
+    rounds: list[dict[str, dict]] = []
     try:
-        for kind in ("healthz", "api", "page"):  # warm-up: imports, templates, plans
-            drive_warm = ARGS.requests
-            ARGS.requests = 50
+        limit = ARGS.requests
+        ARGS.requests = 50
+        for kind in kinds:  # warm-up: imports, templates, plans
             drive(port, kind, cases)
-            ARGS.requests = drive_warm
+        ARGS.requests = limit
         _, offset = server_times(log, 0)
-        for _round in range(2):
-            for kind in ("healthz", "api", "page"):
+        for i in range(max(1, ARGS.rounds)):
+            # each round starts with another kind, so none is always measured first
+            order = kinds[i % 3 :] + kinds[: i % 3]
+            measured: dict[str, dict] = {}
+            for kind in order:
                 rate, n, errors = drive(port, kind, cases)
                 time.sleep(0.3)  # let gunicorn flush its access log
                 times, offset = server_times(log, offset)
-                row = {
-                    "rate": rate,
-                    "n": n,
-                    "errors": errors,
-                    "p50": statistics.median(times) if times else float("nan"),
-                    "p99": times[int(0.99 * (len(times) - 1))] if times else float("nan"),
-                }
-                if kind not in best or row["rate"] > best[kind]["rate"]:
-                    best[kind] = row
+                measured[kind] = {"rate": rate, "n": n, "errors": errors, "times": times}
+            rounds.append(measured)
     finally:
         stop_gunicorn(proc)
         os.unlink(log)
-    labels = {
-        "healthz": "GET /healthz",
-        "api": "POST /api/permits/lookup/",
-        "page": "POST /tra-cuu/",
-    }
-    print(f"\n{'':<30}{'req/s':>9}{'server p50 ms':>15}{'p99 ms':>9}{'requests':>10}{'errors':>8}")
-    for kind, row in best.items():
+    report(rounds)
+
+
+LABELS = {
+    "healthz": "GET /healthz",
+    "api": "POST /api/permits/lookup/",
+    "page": "POST /tra-cuu/",
+}
+
+
+def _p(times: list[float], q: float) -> float:
+    return times[int(q * (len(times) - 1))] if times else float("nan")
+
+
+def report(rounds: list[dict[str, dict]]) -> None:
+    """Per kind: the median over the rounds of its rate, p50 and p99, and its p99 over
+    all its requests; the ratio of each lookup to `/healthz` in each round and their
+    median. Every round is printed."""
+    med = statistics.median
+    print(f"\n{len(rounds)} rounds; medians over the rounds, then p99 of all requests pooled")
+    print(
+        f"{'':<30}{'req/s':>9}{'server p50 ms':>15}{'p99 ms':>9}{'pooled p99':>12}"
+        f"{'requests':>10}{'errors':>8}"
+    )
+    for kind, label in LABELS.items():
+        rows = [r[kind] for r in rounds]
+        pooled = sorted(t for row in rows for t in row["times"])
         print(
-            f"{labels[kind]:<30}{row['rate']:>9.0f}{row['p50']:>15.2f}{row['p99']:>9.2f}"
-            f"{row['n']:>10}{row['errors']:>8}"
+            f"{label:<30}{med(row['rate'] for row in rows):>9.0f}"
+            f"{med(med(row['times']) for row in rows):>15.2f}"
+            f"{med(_p(row['times'], 0.99) for row in rows):>9.2f}{_p(pooled, 0.99):>12.2f}"
+            f"{sum(row['n'] for row in rows):>10}{sum(row['errors'] for row in rows):>8}"
         )
     print()
     for kind in ("api", "page"):
-        ratio = best[kind]["rate"] / best["healthz"]["rate"]
-        print(f"ratio {labels[kind]} / /healthz: {ratio:.2f}×")
+        ratios = [r[kind]["rate"] / r["healthz"]["rate"] for r in rounds]
+        p99s = [_p(r[kind]["times"], 0.99) for r in rounds]
+        ref = [_p(r["healthz"]["times"], 0.99) for r in rounds]
+        print(
+            f"ratio {LABELS[kind]} / /healthz: {med(ratios):.2f}× "
+            f"(rounds: {', '.join(f'{x:.2f}' for x in ratios)}); "
+            f"p99 ms by round: {', '.join(f'{x:.1f}' for x in p99s)} "
+            f"(/healthz: {', '.join(f'{x:.1f}' for x in ref)})"
+        )
 
 
 if __name__ == "__main__":

@@ -66,9 +66,9 @@ def _site() -> Site:
 
 
 router = DefaultRouter()
+permits_api.register(router)  # first: the public lookup is the busiest route
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("notifications", NotificationViewSet, basename="notification")
-permits_api.register(router)
 councils_api.register(router)
 task_api.register(router)
 penalties_api.register(router)

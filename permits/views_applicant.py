@@ -17,7 +17,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html_join
@@ -54,6 +54,7 @@ from .lookup import (
     lookup_attempt_allowed,
     public_status,
 )
+from .lookup_page import lookup_body
 from .models import (
     PERMIT_KINDS,
     PROCEDURE_CODES,
@@ -628,8 +629,8 @@ class SupplementAnswerView(LoginRequiredMixin, View):
 
 # --- public lookup --------------------------------------------------------------------
 # The page is the busiest anonymous one, so its rendering is kept lean: the part that
-# changes per request (error, result, form with its CSRF token) is a small template
-# rendered without context processors, and what does not change for an anonymous
+# changes per request (error, result, form with its CSRF token) is built in Python
+# (`permits.lookup_page`), and what does not change for an anonymous
 # visitor — the page around it and the empty form's fields — is rendered once per
 # process and language (not while templates reload in DEBUG).
 _BODY_MARK = "@@motcua-lookup-body@@"  # nothing in it that escaping changes
@@ -669,21 +670,18 @@ class LookupView(View):
     client address."""
 
     template_name = "permits/lookup.html"
-    body_template_name = "permits/_lookup_body.html"
 
     @method_decorator(never_cache)
     def dispatch(self, request, *args, **kwargs):
         return super().dispatch(request, *args, **kwargs)
 
     def render_page(self, request, *, form=None, error=None, result=None, status=200):
-        body = get_template(self.body_template_name).render(
-            {
-                "error": error,
-                "result": result,
-                "fields": _lookup_fields(form),
-                "action": _lookup_action(),
-                "csrf_token": get_token(request),
-            }
+        body = lookup_body(
+            error=error,
+            result=result,
+            fields=_lookup_fields(form),
+            action=_lookup_action(),
+            csrf_token=get_token(request),
         )
         if _anonymous_without_messages(request):
             lang = get_language()

@@ -14,22 +14,13 @@ numbers print as Python prints them.
 
 from __future__ import annotations
 
-import html
 import unicodedata
 
 from django.template.defaultfilters import truncatechars
-from django.utils.functional import Promise
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-
-def _e(value) -> str:
-    """`conditional_escape`, without its lazy-argument wrapper (a lazy text is made a
-    text first, as it does; the same `html.escape` underneath)."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
+from workflows.htmlbits import esc as _e
+from workflows.htmlbits import safe_join as _safe
 
 
 def _truncate(value, n: int) -> str:
@@ -47,10 +38,6 @@ def _n(value) -> str:
         return f"{int(value or 0):,}".replace(",", ".")
     except (TypeError, ValueError):
         return ""
-
-
-def _safe(parts: list[str]) -> SafeString:
-    return mark_safe("".join(parts))  # noqa: S308 (every value escaped above)
 
 
 def count_rows(rows: list[dict], data: str = "") -> SafeString:
