@@ -589,7 +589,12 @@ class DossierLookupViewSet(viewsets.ViewSet):
                 {"detail": str(lookup.NOT_FOUND_MESSAGE), "code": "not_found"},
                 status=status.HTTP_404_NOT_FOUND,
             )
-        return Response(DossierLookupResultSerializer(result).data)
+        # The facts are plain values (text, whole numbers, dates) under exactly the
+        # serializer's names, which renders them the same (a test compares the two); a
+        # serializer instance is some ninety objects in reference cycles (each field
+        # bound to its parent), and at this endpoint's rate their collection was a
+        # tenth of its time.
+        return Response(result)
 
 
 def register(router) -> None:

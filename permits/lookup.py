@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from workflows.lookup_limit import RATE_LIMITED_MESSAGE, lookup_attempt_allowed  # noqa: F401 (re-exported)
@@ -126,6 +127,23 @@ def _fetch(code: str) -> dict[str, Any] | None:
     return dict(zip(_COLUMNS, rows[0], strict=True)) if rows else None
 
 
+_LABELS: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}
+
+
+def _labels(kind: str, status: str, unit: str) -> tuple[str, str, str]:
+    """The procedure's, the status's and the time unit's names in the active language,
+    translated once per process for each combination (a few dozen)."""
+    key = (get_language() or "", kind, status, unit)
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = (
+            str(kinds.kind_label(kind)),
+            str(Status(status).label),
+            str(DayUnit(unit).label) if unit else "",
+        )
+    return labels
+
+
 def _public_status_of_row(row: dict[str, Any]) -> dict[str, Any]:
     """`public_status` of a row read by `_fetch` (the same facts, no model objects)."""
     prefix = "result_clock__" if row["result_clock_id"] else "check_clock__"
@@ -137,11 +155,11 @@ def _public_status_of_row(row: dict[str, Any]) -> dict[str, Any]:
     extended = sum(
         row[f"{p}__extended_units"] or 0 for p in ("check_clock", "result_clock") if row[f"{p}_id"]
     )
-    status_label = str(Status(row["status"]).label)
     unit = clock["unit"] if clock else ""
+    procedure, status_label, unit_label = _labels(row["kind"], row["status"], unit)
     return {
         "code": row["code"],
-        "procedure": kinds.kind_label(row["kind"]),
+        "procedure": procedure,
         "status": row["status"],
         "status_label": status_label,
         "current_step": status_label,
@@ -150,7 +168,7 @@ def _public_status_of_row(row: dict[str, Any]) -> dict[str, Any]:
         "appointment_date": clock["due_date"] if clock else None,
         "decided_on": row["decided_on"],
         "time_limit_unit": unit,
-        "time_limit_unit_label": str(DayUnit(unit).label) if unit else "",
+        "time_limit_unit_label": unit_label,
         "paused_days": clock["paused_units"] if clock else 0,
         "paused_since": paused_since,
         "extension_count": int(row["extension_count"] or 0),

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -28,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView
 
 from workflows.audit import audit_trail
+from workflows.csrf import get_token
 from workflows.errors import DomainError
 from workflows.http import client_ip
 from workflows.onestop import kinds

@@ -12,9 +12,11 @@ written to MOTCUA_SCREENSHOTS (default /tmp/motcua-screenshots), never into the 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from permits import flows, services
 from permits.models import Dossier, Status
@@ -68,7 +70,14 @@ class Visit:
         buttons = self.page.locator(".vf-page__content form button")
         assert buttons.last.text_content().strip() == "Nhận việc"
         self.click(buttons.first)  # "Nhận việc và thực hiện"
-        assert self.page.url.endswith("/execute/"), self.page.url
+        # the claim redirects to the task's page; on a loaded machine the navigation
+        # awaited above can be the claim's own answer, so wait for the redirect's URL
+        try:
+            self.page.wait_for_url(re.compile(r"/execute/$"), timeout=15_000)
+        except PlaywrightTimeoutError:
+            text = self.page.locator(".vf-page__content").inner_text()
+            raise AssertionError(f"{self.page.url}: {text[:500]}") from None
+        self.check()
 
     def act(self, action: str, **fields) -> None:
         form = self.page.locator(f'form.step-action[data-action="{action}"]')

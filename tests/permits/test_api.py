@@ -16,12 +16,15 @@ from django.urls import include, path
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
+from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import DefaultRouter
 from rest_framework.test import APIClient
 
 from permits import api as permits_api
 from permits import services
+from permits.lookup import dossier_lookup
 from permits.models import ApologySlip, Document, Dossier, Permit, Status
+from permits.serializers import DossierLookupResultSerializer
 from tests.permits.conftest import ORGANISATION, drive, file_dossier, on, pdf
 from workflows.audit import audit_trail
 from workflows.roles import Role
@@ -450,6 +453,10 @@ def test_public_lookup_by_code_and_key(staff, applicant):
     assert body["received_on"] == "2024-02-05"
     assert body["appointment_date"] == "2024-02-19"
     assert "organisation_name" not in body and "lookup_key" not in body
+    # the view answers with the facts as they are: what the documented serializer
+    # would have made of them, key for key and in its order
+    facts = dossier_lookup(dossier.code, dossier.lookup_key)
+    assert response.content == JSONRenderer().render(DossierLookupResultSerializer(facts).data)
     wrong_key = public.post(
         "/api/permits/lookup/", {"code": dossier.code, "key": "AAAAAAAA"}, format="json"
     )
