@@ -131,6 +131,14 @@ def test_html_pages_carry_csp_and_permissions_policy(client):
     assert "'unsafe-inline'" not in csp.split("script-src", 1)[1].split(";", 1)[0]
     assert "camera=()" in response["Permissions-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    nonces = {
+        client.get(reverse("permits:lookup"))["Content-Security-Policy"]
+        .split("'nonce-", 1)[1]
+        .split("'", 1)[0]
+        for _ in range(3)
+    }
+    assert len(nonces) == 3  # a new nonce per answer, the rest of the policy built once
+    assert csp.count("'sha256-") == 2  # viewflow's two inline handlers
     api = client.get("/healthz")
     assert "Content-Security-Policy" not in api  # JSON, not HTML
     assert "Permissions-Policy" in api
@@ -155,6 +163,11 @@ def test_personal_data_is_never_stored_by_caches(client):
         assert "no-store" in response["Cache-Control"], (url, response.status_code)
     client.logout()
     assert "no-store" in client.get("/api/permits/dossiers/")["Cache-Control"]
+    # a view's own never_cache (the lookup page) is left as it is, not patched again
+    lookup = client.get(reverse("permits:lookup"))
+    tokens = [t.strip() for t in lookup["Cache-Control"].split(",")]
+    assert sorted(tokens) == ["max-age=0", "must-revalidate", "no-cache", "no-store", "private"]
+    assert "Expires" in lookup
 
 
 @pytest.mark.django_db
